@@ -1,0 +1,5 @@
+import sys
+
+from autoresearch_helpers.cli import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""What a project adapter provides, and the registry of adapters.
+
+An adapter looks at a repository and, when it recognises its kind of project, returns a
+:class:`Detection`: the evidence that decided it and the defaults for the loop. Adding a
+project type is one module under ``adapters/`` and one line in ``BUILTIN``; third-party
+adapters register through the entry-point group ``autoresearch.adapters`` (the entry point
+names an object with the :class:`Adapter` attributes, or a zero-argument factory of one).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+LOWER = "lower_is_better"
+HIGHER = "higher_is_better"
+
+# How the metric of one experiment is measured (metrics.py implements each).
+PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_parse)
+ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
+WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
+
+
+@dataclass
+class Detection:
+    type: str
+    evidence: list[str]  # repository-relative paths that decided it
+    target_file: str | None
+    run_command: str
+    metric_name: str
+    metric_direction: str  # LOWER or HIGHER
+    measure: str = PRINTED  # PRINTED, ARTIFACT_SIZE or WALL_TIME
+    artifact: str | None = None  # for ARTIFACT_SIZE: a repo-relative path or glob
+    unit: str | None = None  # for ARTIFACT_SIZE: "KB" or "MB"; for WALL_TIME: "s"
+    time_budget: int = 300
+    score: int = 0  # strength of the match: the highest score wins
+    notes: list[str] = field(default_factory=list)  # why, in words, for --explain
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    name: str
+
+    def detect(self, root: Path) -> Detection | None:
+        """Return a Detection when ``root`` is this kind of project, else None."""
+
+
+BUILTIN: dict[str, str] = {
+    # name -> module under autoresearch_helpers.adapters (each defines ADAPTER)
+    "flutter": "flutter",
+    "node": "node",
+    "jvm": "jvm",
+    "ml": "ml",
+    "custom": "custom",
+}
+
+ENTRY_POINT_GROUP = "autoresearch.adapters"
+
+
+def builtin_adapters() -> list[Adapter]:
+    out = []
+    for module in BUILTIN.values():
+        mod = importlib.import_module(f"autoresearch_helpers.adapters.{module}")
+        out.append(mod.ADAPTER)
+    return out
+
+
+def plugin_adapters() -> list[Adapter]:
+    """Adapters registered by other packages through the entry-point group."""
+    from importlib.metadata import entry_points
+
+    out = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        if not hasattr(obj, "detect") and callable(obj):
+            obj = obj()
+        if not isinstance(obj, Adapter):
+            raise TypeError(f"entry point {ep.name!r} ({ep.value}) is not an autoresearch adapter")
+        out.append(obj)
+    return out
+
+
+def all_adapters() -> list[Adapter]:
+    return builtin_adapters() + plugin_adapters()

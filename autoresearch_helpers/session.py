@@ -1,0 +1,151 @@
+"""Session state under ``.autoresearch/`` and the lock.
+
+Files (none is ever committed; setup lists the folder in .git/info/exclude):
+
+    .autoresearch/session.json   the state below, replaced atomically
+    .autoresearch/lock           "<pid>\\n" of the process running setup/run
+    .autoresearch/stop           present when a graceful stop was requested
+    .autoresearch/rejected/      saved patches of rejected or out-of-scope changes
+
+session.json (schema 1)::
+
+    {"schema": 1, "active": true, "tag": "nov21", "branch": "autoresearch/nov21",
+     "root": "/abs/path", "started_at": "...", "base_commit": "<sha>",
+     "config": {<every effective config key -> value>},
+     "editable": ["train.py", ...],        # repo-relative: target_file + editable_files
+     "readonly": ["data/x.py", ...],
+     "metric_name": "val_bpb", "direction": "lower_is_better",
+     "champion": {"commit": "<sha>", "value": 0.99, "samples": [0.99]},
+     "baseline": {"commit": "<sha>", "value": 1.01},
+     "experiments": 12, "counts": {"keep": 3, "discard": 8, "crash": 1},
+     "crash_streak": 0, "pending": null | {"commit": "<sha>", "description": "..."}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from autoresearch_helpers.errors import AutoresearchError
+
+STATE_DIR = ".autoresearch"
+SCHEMA = 1
+
+
+def state_dir(root: Path) -> Path:
+    return Path(root) / STATE_DIR
+
+
+def session_file(root: Path) -> Path:
+    return state_dir(root) / "session.json"
+
+
+def load(root: Path) -> dict | None:
+    """The session state, or None when there is no session in this repository."""
+    path = session_file(root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        state = json.loads(text)
+    except ValueError as exc:
+        raise AutoresearchError(f"{path}: the session state is not valid JSON ({exc}); "
+                                "move it away and run 'autoresearch setup' to start again") from exc
+    return state if isinstance(state, dict) else None
+
+
+def save(root: Path, state: dict) -> None:
+    """Replace session.json atomically (write a temporary file, fsync, rename)."""
+    path = session_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".session.{os.getpid()}.tmp")
+    data = json.dumps(state, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+# --- stop requests ------------------------------------------------------------------------
+
+def stop_file(root: Path) -> Path:
+    return state_dir(root) / "stop"
+
+
+def request_stop(root: Path, reason: str = "") -> None:
+    path = stop_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(reason + "\n", encoding="utf-8")
+
+
+def stop_requested(root: Path) -> bool:
+    return stop_file(root).exists()
+
+
+def clear_stop(root: Path) -> None:
+    try:
+        stop_file(root).unlink()
+    except FileNotFoundError:
+        pass
+
+
+# --- the lock -----------------------------------------------------------------------------
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Lock:
+    """An exclusive lock file holding the owner's pid; a lock of a dead process is taken over."""
+
+    def __init__(self, root: Path, verb: str):
+        self.path = state_dir(root) / "lock"
+        self.verb = verb
+        self.recovered_from: int | None = None
+
+    def __enter__(self) -> "Lock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                owner = self._owner()
+                if owner is not None and _pid_alive(owner):
+                    raise AutoresearchError(
+                        f"another autoresearch process (pid {owner}) is running in this "
+                        f"repository; wait for it to finish (lock: {self.path})")
+                self.recovered_from = owner if owner is not None else -1
+                try:
+                    self.path.unlink()
+                except FileNotFoundError:
+                    pass
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(f"{os.getpid()}\n{self.verb}\n")
+            return self
+        raise AutoresearchError(f"could not take the lock {self.path}")
+
+    def _owner(self) -> int | None:
+        try:
+            first = self.path.read_text().split("\n", 1)[0].strip()
+            return int(first)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self._owner() == os.getpid():
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
