@@ -3,7 +3,7 @@
 Files (none is ever committed; setup lists the folder in .git/info/exclude):
 
     .autoresearch/session.json   the state below, replaced atomically
-    .autoresearch/lock           "<pid>\\n" of the process running setup/run
+    .autoresearch/lock           flock'ed by the process running setup/run ("<pid> <verb>")
     .autoresearch/stop           present when a graceful stop was requested
     .autoresearch/rejected/      saved patches of rejected or out-of-scope changes
 
@@ -94,58 +94,38 @@ def clear_stop(root: Path) -> None:
 
 # --- the lock -----------------------------------------------------------------------------
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Lock:
-    """An exclusive lock file holding the owner's pid; a lock of a dead process is taken over."""
+    """An exclusive advisory lock (flock) on ``.autoresearch/lock``.
+
+    The kernel releases it when its process dies, however it dies, so a lock left by a
+    killed run never blocks the next one. The file holds the owner's pid for the message.
+    """
 
     def __init__(self, root: Path, verb: str):
         self.path = state_dir(root) / "lock"
         self.verb = verb
-        self.recovered_from: int | None = None
+        self._fd: int | None = None
 
     def __enter__(self) -> "Lock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                owner = self._owner()
-                if owner is not None and _pid_alive(owner):
-                    raise AutoresearchError(
-                        f"another autoresearch process (pid {owner}) is running in this "
-                        f"repository; wait for it to finish (lock: {self.path})")
-                self.recovered_from = owner if owner is not None else -1
-                try:
-                    self.path.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(f"{os.getpid()}\n{self.verb}\n")
-            return self
-        raise AutoresearchError(f"could not take the lock {self.path}")
+        import fcntl
 
-    def _owner(self) -> int | None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            first = self.path.read_text().split("\n", 1)[0].strip()
-            return int(first)
-        except (FileNotFoundError, ValueError):
-            return None
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.read(fd, 200).decode("utf-8", "replace").split()
+            os.close(fd)
+            who = f"pid {owner[0]}, '{owner[1]}'" if len(owner) >= 2 else "another process"
+            raise AutoresearchError(
+                f"another autoresearch command ({who}) is running in this repository; "
+                f"wait for it to finish (lock: {self.path})") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        self._fd = fd
+        return self
 
     def __exit__(self, *exc) -> None:
-        try:
-            if self._owner() == os.getpid():
-                self.path.unlink()
-        except FileNotFoundError:
-            pass
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None
