@@ -1,0 +1,161 @@
+"""The JSONL half of the summary: the current session's records, read from the end.
+
+``session_info(root, want)`` walks the JSONL backwards to the current session's
+session_start and returns its tag, direction, metric, the details of the last ``want``
+experiment_done records (keyed by experiment number and by commit) and the crash errors
+counted. ``summary_from_jsonl(root, last, tag)`` builds a whole Summary from the records of
+one tag (``--tag``, or when results.tsv is missing). ``direction_for(root, hint)`` resolves
+the metric direction: session.json, else the JSONL's session_start, else the config, else
+lower_is_better.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autoresearch_helpers import logs, tailread
+from autoresearch_helpers.errors import AutoresearchError
+
+DIRECTIONS = {"lower_is_better": "lower_is_better", "higher_is_better": "higher_is_better",
+              "lower": "lower_is_better", "higher": "higher_is_better",
+              "minimize": "lower_is_better", "maximize": "higher_is_better"}
+
+
+@dataclass
+class SessionInfo:
+    tag: str | None = None
+    direction: str | None = None
+    metric: str | None = None
+    base_commit: str | None = None
+    details: dict = field(default_factory=dict)  # experiment number / commit -> details
+    crash_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def _load(line: bytes) -> dict | None:
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) and isinstance(obj.get("details"), dict) else None
+
+
+def _note_start(info: SessionInfo, record: dict) -> None:
+    d = record["details"]
+    info.tag = record.get("tag") or d.get("tag")
+    info.direction = DIRECTIONS.get(str(d.get("direction")))
+    info.metric, info.base_commit = d.get("metric"), d.get("base_commit")
+
+
+def session_info(root: Path, want: int = 30) -> SessionInfo:
+    """The current session as the JSONL tells it (empty when there is no JSONL)."""
+    info = SessionInfo()
+    kept = 0
+    tag_seen = None
+    for line in tailread.iter_lines_backward(logs.jsonl_path(root)):
+        if b'"session_start"' in line:
+            record = _load(line)
+            if record and record.get("action") == "session_start":
+                _note_start(info, record)
+                break
+            continue
+        if b'"experiment_done"' not in line:
+            continue
+        if kept >= want and b'"error"' not in line:
+            continue
+        record = _load(line)
+        if not record or record.get("action") != "experiment_done":
+            continue
+        d = record["details"]
+        tag_seen = tag_seen or record.get("tag")
+        if d.get("status") == "crash" or record.get("status") == "fail":
+            reason = str(d.get("error") or "unknown")
+            info.crash_reasons[reason] = info.crash_reasons.get(reason, 0) + 1
+        if kept < want:
+            kept += 1
+            if isinstance(d.get("experiment"), int):
+                info.details.setdefault(d["experiment"], d)
+            if d.get("commit"):
+                info.details.setdefault(str(d["commit"]), d)
+    info.tag = info.tag or tag_seen
+    return info
+
+
+def direction_for(root: Path, hint: str | None = None) -> str:
+    """session.json's direction, else ``hint`` (from the JSONL), else the config, else lower."""
+    from autoresearch_helpers import session
+
+    try:
+        state = session.load(root) or {}
+    except AutoresearchError:
+        state = {}
+    found = DIRECTIONS.get(str(state.get("direction")))
+    if found:
+        return found
+    if hint in DIRECTIONS:
+        return DIRECTIONS[hint]
+    try:
+        from autoresearch_helpers import config
+
+        value = config.load_config(root).values["metric_direction"]
+        return DIRECTIONS.get(str(value), "lower_is_better")
+    except Exception:  # no config module yet, or a bad config: the logs still deserve a summary
+        return "lower_is_better"
+
+
+def summary_from_jsonl(root: Path, *, last: int = 10, tag: str | None = None):
+    """A Summary from the experiment_done records of ``tag`` (default: the last session's)."""
+    from autoresearch_helpers.summary import Tally
+
+    path = logs.jsonl_path(root)
+    if tag is None:
+        tag = session_info(root, want=0).tag
+    records, starts, tags = [], [], []
+    needle = b'"' + json.dumps(tag).encode("utf-8")[1:-1] + b'"' if tag else None
+    for chunk in tailread.iter_chunks(path):
+        for line in chunk.split(b"\n"):
+            if needle is not None and needle not in line:
+                if b'"tag"' in line and b'"session_start"' in line:
+                    record = _load(line)
+                    if record and record.get("tag") not in tags:
+                        tags.append(record.get("tag"))
+                continue
+            if b'"experiment_done"' not in line and b'"session_start"' not in line:
+                continue
+            record = _load(line)
+            if not record or record.get("tag") != tag:
+                continue
+            if record.get("action") == "session_start":
+                starts.append(record)
+            elif record.get("action") == "experiment_done":
+                records.append(record)
+    if not records:
+        known = ", ".join(str(t) for t in tags) or "none"
+        where = f"with tag {tag!r} " if tag else ""
+        raise AutoresearchError(f"no experiments {where}in {path} (session tags found: {known}); "
+                                "run 'autoresearch setup' to start a session")
+    info = SessionInfo(tag=tag)
+    if starts:
+        _note_start(info, starts[-1])
+    tally = Tally(direction_for(root, info.direction), last)
+    first = records[0]["details"]
+    metric = str(first.get("metric") or info.metric or "")
+    if first.get("experiment") != 0 and first.get("description") != "baseline":
+        if isinstance(first.get("prev"), (int, float)):
+            tally.add(str(info.base_commit or ""), metric, float(first["prev"]), "keep",
+                      "baseline")
+    details = {}
+    for record in records:
+        d = record["details"]
+        status = d.get("status") if d.get("status") in logs.STATUSES else "crash"
+        value = d.get("value") if isinstance(d.get("value"), (int, float)) else None
+        if status != "crash" and value is None:
+            continue
+        tally.add(str(d.get("commit") or ""), str(d.get("metric") or metric), value,
+                  status, str(d.get("description") or ""))
+        if status == "crash":
+            reason = str(d.get("error") or "unknown")
+            info.crash_reasons[reason] = info.crash_reasons.get(reason, 0) + 1
+        details[tally.n] = d
+    return tally.summary(root, tag, details, info.crash_reasons, source="jsonl")
