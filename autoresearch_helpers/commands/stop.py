@@ -1,0 +1,27 @@
+"""`autoresearch stop`: ask the loop to end after the current experiment."""
+
+from __future__ import annotations
+
+from autoresearch_helpers import gitops, logs, session
+from autoresearch_helpers.errors import AutoresearchError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--reason", default="requested by the user", help="why (logged)")
+
+
+def run(args) -> int:
+    root = gitops.find_root()
+    state = session.load(root)
+    if state is None:
+        raise AutoresearchError("no autoresearch session in this repository: nothing to stop")
+    session.request_stop(root, args.reason)
+    state["active"] = False
+    session.save(root, state)
+    logs.log_event(root, "session_end", {"reason": args.reason, "tag": state["tag"],
+                                         "experiments": state.get("experiments", 0),
+                                         "best": (state.get("champion") or {}).get("value")},
+                   tag=state["tag"])
+    print(f"stop requested: the loop ends after the current experiment "
+          f"(session {state['tag']}; 'autoresearch setup' resumes it)")
+    return 0

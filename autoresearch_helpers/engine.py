@@ -1,0 +1,175 @@
+"""One experiment, exactly: scope check, commit, measure, decide, keep or revert, record.
+
+    champion (HEAD) + the agent's edit
+      -> scope check (violation: save the change under .autoresearch/rejected/, revert, crash)
+      -> commit "experiment: <description>"
+      -> measure (run_command under the budget, metric, verify_command)
+      -> decide against the champion
+      -> keep: the commit is the new champion | discard/crash: tag it, reset to the champion
+      -> one TSV row + one JSONL event, session.json updated
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from autoresearch_helpers import gitops, journal, logs, scope, session
+from autoresearch_helpers.config import Config
+from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.measure import measure
+from autoresearch_helpers.recovery import recover
+
+
+def rejected_dir(root: Path, number: int) -> Path:
+    return session.state_dir(root) / "rejected" / str(number)
+
+
+def rejected_tag(state: dict, number: int) -> str:
+    return f"autoresearch/{state['tag']}/rejected/{number}"
+
+
+def load_active(root: Path) -> dict:
+    state = session.load(root)
+    if state is None or not state.get("champion"):
+        raise AutoresearchError("no autoresearch session with a baseline in this repository; "
+                                "run 'autoresearch setup' first")
+    return state
+
+
+def _set_aside(root: Path, number: int, changes, champion: str) -> Path:
+    """Save the whole change (a patch, and the agent's new files), then go back to the champion.
+
+    The only untracked files removed are the ones the agent created in this experiment,
+    and each is moved under .autoresearch/rejected/<n>/files/ first.
+    """
+    folder = rejected_dir(root, number)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "change.patch").write_bytes(gitops.binary_patch(root))
+    for code, path, _ in changes:
+        if code == "??" and ((root / path).exists() or (root / path).is_symlink()):
+            dest = folder / "files" / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(root / path), dest)
+    gitops.reset_hard(root, champion)
+    return folder
+
+
+def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -> dict:
+    """Evaluate the change in the working tree. Call with the session lock held."""
+    state = load_active(root)
+    cfg = Config.from_dict(root, state["config"])
+    champion = state["champion"]
+    number = state.get("experiments", 0) + 1
+    limit = cfg.values.get("max_experiments")
+    if limit and number > limit:
+        raise AutoresearchError(f"max_experiments ({limit}) reached: the session is complete")
+    head, branch, entries = gitops.status_v2(root)
+    if branch != state["branch"]:
+        raise AutoresearchError(f"HEAD is on {branch or 'a detached commit'}, not on the "
+                                f"session's branch: run 'git checkout {state['branch']}'")
+    notes = recover(root, state, head)
+    if notes:
+        champion = state["champion"]
+        number = state.get("experiments", 0) + 1
+        head, branch, entries = gitops.status_v2(root)
+    if head != champion["commit"]:
+        # the agent committed its edit itself: fold those commits back into the working tree
+        gitops.git(root, "reset", "-q", "--soft", champion["commit"])
+        head, branch, entries = gitops.status_v2(root)
+        notes.append(f"note: commits made on top of the champion were folded into this "
+                     f"experiment (HEAD was reset to {journal.short(champion['commit'])})")
+    changes = scope.agent_changes(root, entries, scope.load_leftover(root))
+    sc = scope.Scope(root, cfg.editable, cfg.readonly)
+    violations = sc.violations(changes) + scope.readonly_changed(root, state.get("readonly_prints", {}))
+    base = {"number": number, "description": description, "prev": champion["value"],
+            "notes": notes}
+
+    if violations:
+        folder = _set_aside(root, number, changes, champion["commit"])
+        detail = "; ".join(violations[:5])
+        logs.log_event(root, "experiment_start", {"experiment": number,
+                       "description": description}, tag=state["tag"])
+        journal.record(root, state, number=number, status="crash", value=None, commit=None,
+                       description=description, prev=champion["value"],
+                       error="scope_violation", detail=detail)
+        _finish(root, state)
+        return {**base, "status": "crash", "error": "scope_violation", "value": None,
+                "commit": None, "violations": violations, "saved": str(folder.relative_to(root)),
+                "detail": detail}
+    if not changes and not allow_empty:
+        raise AutoresearchError(f"nothing to run: no change to the editable files "
+                                f"({', '.join(cfg.editable)}). Edit one, then run again.")
+
+    paths = sorted({p for _, path, orig in changes for p in (path, orig) if p})
+    commit = gitops.commit_paths(root, paths, f"experiment: {description}", allow_empty=True)
+    state["pending"] = {"number": number, "commit": commit, "description": description}
+    session.save(root, state)
+    logs.log_event(root, "experiment_start", {"experiment": number, "description": description,
+                   "commit": journal.short(commit)}, tag=state["tag"])
+
+    def remember_group(pgid: int) -> None:
+        state["pending"]["pgid"] = pgid
+        session.save(root, state)
+
+    try:
+        m = measure(root, cfg, on_start=remember_group)
+    except KeyboardInterrupt:
+        _reject(root, state, number, commit)
+        journal.record(root, state, number=number, status="crash", value=None, commit=commit,
+                       description=description, prev=champion["value"], error="interrupted",
+                       detail="the experiment was interrupted")
+        _finish(root, state)
+        raise
+    outcome = {**base, "commit": commit, "duration_s": m.duration_s, "memory_gb": m.memory_gb}
+    if m.error:
+        _reject(root, state, number, commit)
+        journal.record(root, state, number=number, status="crash", value=None, commit=commit,
+                       description=description, prev=champion["value"], error=m.error,
+                       detail=m.detail, duration_s=m.duration_s, memory_gb=m.memory_gb)
+        _finish(root, state)
+        return {**outcome, "status": "crash", "error": m.error, "detail": m.detail,
+                "log": m.log, "value": None, "rejected": rejected_tag(state, number)}
+
+    d = _decide(root, cfg, state, m, commit)
+    if d.status == "keep":
+        state["champion"] = {"commit": commit, "value": d.value, "samples": m.samples,
+                             "number": number}
+    else:
+        _reject(root, state, number, commit)
+    journal.record(root, state, number=number, status=d.status, value=d.value, commit=commit,
+                   description=description, prev=champion["value"], reason=d.reason,
+                   duration_s=m.duration_s, memory_gb=m.memory_gb, p_value=d.p_value,
+                   samples=m.samples)
+    _finish(root, state)
+    out = {**outcome, "status": d.status, "reason": d.reason, "value": d.value,
+           "delta": d.delta, "p_value": d.p_value, "samples": m.samples}
+    if d.status != "keep":
+        out["rejected"] = rejected_tag(state, number)
+    return out
+
+
+def _decide(root: Path, cfg: Config, state: dict, m, commit: str):
+    from autoresearch_helpers.decide import decide
+
+    v = cfg.values
+    champion = state["champion"]
+    removed = 0
+    if abs(m.value - champion["value"]) <= float(v.get("min_delta") or 0.0):
+        removed = gitops.lines_removed(root, champion["commit"], commit)
+    return decide(state["direction"], champion["value"], m.samples,
+                  champion_samples=champion.get("samples"), min_delta=float(v.get("min_delta") or 0.0),
+                  alpha=float(v.get("alpha") or 0.05), lines_removed=removed)
+
+
+def _reject(root: Path, state: dict, number: int, commit: str) -> None:
+    """Keep the rejected commit reachable as a tag, and go back to the champion."""
+    gitops.tag(root, rejected_tag(state, number), commit)
+    gitops.reset_hard(root, state["champion"]["commit"])
+
+
+def _finish(root: Path, state: dict) -> None:
+    state["pending"] = None
+    session.save(root, state)
+    _, _, entries = gitops.status_v2(root)
+    scope.save_leftover(root, entries)

@@ -1,0 +1,67 @@
+"""Repair what an interrupted command left behind (SIGKILL, power loss, Ctrl+C mid-git).
+
+Called at the start of `run` and `setup` with the session lock held. Afterwards there is
+no torn log line, no running experiment of a dead helper, and no unevaluated
+`experiment:` commit on the branch; every repair is reported as one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autoresearch_helpers import gitops, journal, logs, session
+
+
+def repair_logs(root: Path) -> list[str]:
+    notes = []
+    for path in (logs.tsv_path(root), logs.jsonl_path(root)):
+        if logs.repair(path):
+            notes.append(f"repaired: cut the torn last line of {path.relative_to(root)}")
+    return notes
+
+
+def _last_tsv_commit(root: Path) -> str | None:
+    rows = logs.read_tsv(root)
+    return rows[-1].commit if rows else None
+
+
+def recover(root: Path, state: dict, head: str | None) -> list[str]:
+    """Finish an experiment a dead process left; return what was done, one line each."""
+    notes = repair_logs(root)
+    pending = state.get("pending")
+    if pending and pending.get("pgid"):
+        from autoresearch_helpers.runner import kill_group
+
+        if kill_group(int(pending["pgid"])):
+            notes.append(f"stopped the leftover experiment processes (group {pending['pgid']})")
+    champion = state["champion"]["commit"]
+    lost = None
+    if pending and pending.get("commit"):
+        lost = pending
+    elif head and head != champion:
+        subject = gitops.git(root, "log", "-1", "--format=%s%x00%P", head).strip()
+        title, _, parents = subject.partition("\0")
+        if title.startswith("experiment: ") and parents.split() == [champion]:
+            lost = {"number": state.get("experiments", 0) + 1, "commit": head,
+                    "description": title[len("experiment: "):]}
+    if lost:
+        number, commit = lost["number"], lost["commit"]
+        tag = f"autoresearch/{state['tag']}/rejected/{number}"
+        gitops.tag(root, tag, commit)
+        if head == commit:
+            gitops.reset_hard(root, champion)
+        if _last_tsv_commit(root) != journal.short(commit):
+            journal.record(root, state, number=number, status="crash", value=None,
+                           commit=commit, description=lost.get("description", ""),
+                           prev=state["champion"]["value"], error="interrupted",
+                           detail="the helper was killed during this experiment")
+        notes.append(f"recovered: experiment {number} was interrupted; recorded as a crash, "
+                     f"reset to the champion {journal.short(champion)} (its commit is kept "
+                     f"as tag {tag})")
+    elif pending:
+        notes.append("recovered: an interrupted run had committed nothing; the working tree "
+                     "is as it was")
+    if pending or lost:
+        state["pending"] = None
+        session.save(root, state)
+    return notes
