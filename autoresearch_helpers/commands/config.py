@@ -1,0 +1,68 @@
+"""`autoresearch config`: every key, its effective value and where it came from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def add_arguments(parser) -> None:
+    from autoresearch_helpers.config import add_override_arguments
+
+    parser.add_argument("--json", action="store_true", help="print the configuration as JSON")
+    add_override_arguments(parser)
+    parser.epilog = ("Sources, lowest precedence first: the detected project type, "
+                     "[tool.autoresearch] in pyproject.toml, the '## autoresearch' section of "
+                     "CLAUDE.md, --set. time_budget takes seconds or a duration (600, 10m, 1.5h).")
+
+
+def show(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "-"
+    return str(value)
+
+
+def describe_measure(cfg) -> str:
+    if cfg.measure == "artifact_size":
+        return f"size of {cfg.artifact} in {cfg.unit or 'KB'}"
+    if cfg.measure == "wall_time":
+        return "wall time of run_command, measured by autoresearch"
+    if cfg.values["metric_parse"]:
+        return "stdout of metric_parse"
+    return f"the last '{cfg.values['metric_name']}: value' line of run.log"
+
+
+def to_json(cfg) -> dict:
+    return {"type": cfg.type, "root": str(cfg.root),
+            "keys": {k: {"value": v, "source": cfg.sources[k]} for k, v in cfg.values.items()},
+            "measure": cfg.measure, "artifact": cfg.artifact, "unit": cfg.unit,
+            "editable": cfg.editable, "readonly": cfg.readonly}
+
+
+def table(cfg) -> list[str]:
+    det = cfg.detection
+    evidence = f" ({', '.join(det.evidence)})" if det is not None and det.evidence else ""
+    rows = [(k, show(v), cfg.sources[k]) for k, v in cfg.values.items()]
+    width_key = max(len(r[0]) for r in rows)
+    width_value = min(max(len(r[1]) for r in rows), 60)
+    lines = [f"type: {cfg.type}{evidence}", ""]
+    lines.append(f"{'key':<{width_key}}  {'value':<{width_value}}  source")
+    for key, value, source in rows:
+        lines.append(f"{key:<{width_key}}  {value:<{width_value}}  {source}".rstrip())
+    lines += ["", f"measure: {describe_measure(cfg)}"]
+    return lines
+
+
+def run(args) -> int:
+    from autoresearch_helpers.config import load_config, overrides_from_args
+    from autoresearch_helpers.gitops import find_root
+
+    overrides = overrides_from_args(args)
+    cfg = load_config(find_root(Path.cwd()), overrides)
+    if args.json:
+        print(json.dumps(to_json(cfg), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(table(cfg)))
+    return 0
