@@ -56,6 +56,7 @@ BUILTIN: dict[str, str] = {
     "node": "node",
     "jvm": "jvm",
     "ml": "ml",
+    "custom": "custom",
 }
 
 ENTRY_POINT_GROUP = "autoresearch.adapters"
