@@ -15,9 +15,8 @@ def run(args) -> int:
     state = session.load(root)
     if state is None:
         raise AutoresearchError("no autoresearch session in this repository: nothing to stop")
+    # Only the stop file: a run in progress owns session.json until it finishes.
     session.request_stop(root, args.reason)
-    state["active"] = False
-    session.save(root, state)
     logs.log_event(root, "session_end", {"reason": args.reason, "tag": state["tag"],
                                          "experiments": state.get("experiments", 0),
                                          "best": (state.get("champion") or {}).get("value")},
