@@ -1,0 +1,329 @@
+"""Run one experiment under a time budget, in its own process group, and clean up after it.
+
+``run_command`` starts ``/bin/sh -c CMD`` as the leader of a new session (so the whole group
+can be signalled at once), sends its stdout and stderr straight to the log file, and:
+
+- at ``budget`` seconds sends SIGTERM to the group, then SIGKILL after ``grace`` seconds;
+- once the leader has exited, SIGKILLs the group anyway, so background jobs and children
+  that ignore SIGTERM never outlive the experiment (the leader is left a zombie until then,
+  so its process-group id cannot be reused by an unrelated process while we signal it);
+- on SIGINT/SIGTERM/SIGHUP to *this* process, stops the group the same way and raises
+  :class:`RunInterrupted` (a KeyboardInterrupt carrying the partial :class:`RunResult`);
+- samples the summed resident memory of the group from /proc while it runs.
+
+``tail`` and ``iter_lines_backward`` read run.log from its end (it can be gigabytes);
+``clean_line`` removes ANSI escapes and carriage-return progress from one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+GIB = 1024**3
+POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
+
+
+@dataclass
+class RunResult:
+    exit_code: int | None  # the shell's exit status; -N when it was killed by signal N
+    timed_out: bool
+    duration_s: float
+    peak_memory_gb: float | None  # GiB; peak summed RSS of the group (None: not measurable)
+    interrupted: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Raised by run_command when we were asked to stop; ``.result`` is the partial run."""
+
+    def __init__(self, result: RunResult, signum: int):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.result, self.signum = result, signum
+
+
+def error_code(result: RunResult) -> str | None:
+    """The crash code of a run for the logs, or None when it succeeded.
+
+    "timeout" when the budget ran out, "interrupted" when we were stopped, "exit_N" for a
+    non-zero exit. A shell reports a command killed by signal S as exit 128+S, so a leader
+    killed by signal S is reported the same way: exit_137 for SIGKILL, exit_143 for SIGTERM.
+    """
+    if result.interrupted:
+        return "interrupted"
+    if result.timed_out:
+        return "timeout"
+    code = result.exit_code
+    if code is None or code == 0:
+        return None
+    return f"exit_{128 - code}" if code < 0 else f"exit_{code}"
+
+
+def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
+    """Send ``sig`` to process group ``pgid``; False when no such group (or not ours)."""
+    if pgid <= 1:
+        raise ValueError(f"refusing to signal process group {pgid}")
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def group_rss_bytes(pgid: int) -> int | None:
+    """Summed resident memory of the processes in group ``pgid``; None without /proc."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()
+        # after "pid (comm) ": state ppid pgrp session ... ; rss is field 24 of stat
+        if len(fields) > 21 and int(fields[2]) == pgid:
+            total += int(fields[21]) * page
+    return total
+
+
+class _Waiter:
+    """Wait for a child to exit without reaping it (pidfd when the kernel has it)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.fd = None
+        if hasattr(os, "pidfd_open"):
+            try:
+                self.fd = os.pidfd_open(pid)
+            except OSError:
+                self.fd = None
+
+    def exited(self, timeout: float) -> bool:
+        if self.fd is not None:
+            poller = select.poll()
+            poller.register(self.fd, select.POLLIN)
+            if not poller.poll(max(0, int(timeout * 1000))):
+                return False
+        else:
+            end = time.monotonic() + timeout
+            while not self._done():
+                if time.monotonic() >= end:
+                    return False
+                time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+            return True
+        return self._done()
+
+    def _done(self) -> bool:
+        info = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        return info is not None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
+                env: dict | None = None, grace: float = 5.0,
+                on_start: Callable[[int], None] | None = None) -> RunResult:
+    """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
+
+    ``env`` adds to (and overrides) our own environment. ``on_start(pgid)`` is called right
+    after the spawn, so a caller can record the group and ``kill_group`` it should this
+    process itself be killed without a chance to clean up.
+    """
+    log_path = Path(log_path)
+    was_subreaper = _set_subreaper(True)
+    full_env = None if env is None else {**os.environ, **env}
+    with open(log_path, "wb") as log:
+        start = time.monotonic()
+        proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    pgid = proc.pid
+    waiter = _Waiter(proc.pid)
+    caught: list[int] = []
+    previous = _install_handlers(caught)
+    peak: int | None = None
+    timed_out = False
+    status = None
+    try:
+        if on_start is not None:
+            on_start(pgid)
+        deadline = start + budget
+        interval = POLL_FIRST
+        while not caught:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            if waiter.exited(min(interval, left)):
+                break
+            interval = min(interval * 2, POLL_MAX)
+            rss = group_rss_bytes(pgid)
+            if rss is not None:
+                peak = max(peak or 0, rss)
+        if caught or timed_out:
+            kill_group(pgid, signal.SIGTERM)
+            end = time.monotonic() + grace
+            while not waiter.exited(min(0.05, max(0.0, end - time.monotonic()))):
+                if time.monotonic() >= end or len(caught) > 1:
+                    break
+    finally:
+        kill_group(pgid, signal.SIGKILL)  # the leader, if still alive, and every straggler
+        _, status, usage = os.wait4(proc.pid, 0)
+        duration = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        waiter.close()
+        _reap_group(pgid)
+        if was_subreaper is False:
+            _set_subreaper(False)
+        _restore_handlers(previous)
+    # the largest single process we reaped (a lower bound when sampling missed a short run)
+    reaped = usage.ru_maxrss * (1024 if os.uname().sysname == "Linux" else 1)
+    if peak is not None or reaped:
+        peak = max(peak or 0, reaped)
+    result = RunResult(exit_code=proc.returncode, timed_out=timed_out and not caught,
+                       duration_s=round(duration, 3),
+                       peak_memory_gb=None if peak is None else round(peak / GIB, 3),
+                       interrupted=bool(caught))
+    if caught:
+        raise RunInterrupted(result, caught[0])
+    return result
+
+
+def _set_subreaper(on: bool) -> bool | None:
+    """Make this process the reaper of its orphaned descendants (Linux); return the old value.
+
+    Without it, the killed grandchildren of an experiment are re-parented to PID 1, and in
+    a container whose PID 1 does not reap, their zombies keep the process group alive.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    old = ctypes.c_int(0)
+    if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(old), 0, 0, 0) != 0:
+        return None
+    if bool(old.value) != on and prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) != 0:
+        return None
+    return bool(old.value)
+
+
+def _reap_group(pgid: int, patience: float = 2.0) -> None:
+    """Collect the zombies of the (killed) group that were re-parented to us."""
+    end = time.monotonic() + patience
+    while time.monotonic() < end:
+        try:
+            pid, _ = os.waitpid(-pgid, os.WNOHANG)
+        except ChildProcessError:
+            if not kill_group(pgid, 0):
+                return  # the group is gone
+            pid = 0  # a member is still being re-parented to us (or is not ours to reap)
+        if pid == 0:
+            time.sleep(0.005)
+
+
+def _install_handlers(caught: list[int]) -> dict:
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # signals are only delivered to the main thread's handlers
+
+    def handler(signum, frame):
+        caught.append(signum)
+
+    previous = {}
+    for sig in _FORWARDED:
+        previous[sig] = signal.signal(sig, handler)
+    return previous
+
+
+def _restore_handlers(previous: dict) -> None:
+    for sig, old in previous.items():
+        signal.signal(sig, old if old is not None else signal.SIG_DFL)
+
+
+# --- reading run.log --------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def clean_line(line: str) -> str:
+    """One log line as a terminal would leave it: no ANSI escapes, the last \\r segment."""
+    line = _ANSI.sub("", line).rstrip("\r")
+    return line.rsplit("\r", 1)[-1]
+
+
+def iter_lines_backward(path: Path, block: int = 65536, cap: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of ``path`` from the last to the first, without newlines.
+
+    The last line is yielded even when unfinished (a crash message, a metric printed without
+    a newline). A line longer than ``cap`` bytes (progress bars redrawn with \r for hours)
+    keeps only its last ``cap`` bytes, which hold its last \r segment.
+    """
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with fh:
+        pos = fh.seek(0, os.SEEK_END)
+        buf = b""
+        skipping = False  # dropping the head of an over-long line
+        first = True
+        while pos > 0:
+            start = max(0, pos - block)
+            fh.seek(start)
+            data = fh.read(pos - start)
+            pos = start
+            if first:
+                data, first = (data[:-1] if data.endswith(b"\n") else data), False
+            if skipping:
+                nl = data.rfind(b"\n")
+                if nl < 0:
+                    continue
+                data, skipping = data[:nl + 1], False
+            buf = data + buf
+            parts = buf.split(b"\n")
+            buf = parts.pop(0) if pos > 0 else b""
+            yield from reversed(parts)
+            if len(buf) > cap:
+                buf, skipping = buf[-cap:], True
+        if skipping:
+            yield buf
+
+def tail(log_path: Path, lines: int = 30, width: int = 200) -> str:
+    """The last ``lines`` non-blank lines of the log, cleaned and cut to ``width`` characters."""
+    out: list[str] = []
+    for raw in iter_lines_backward(Path(log_path)):
+        text = clean_line(raw.decode("utf-8", "replace")).rstrip()
+        if not text and not out:
+            continue  # trailing blank lines say nothing
+        if len(text) > width:
+            cut = len(text) - width
+            text = f"{text[:width]} …[+{cut} chars]"
+        out.append(text)
+        if len(out) >= lines:
+            break
+    return "\n".join(reversed(out))
