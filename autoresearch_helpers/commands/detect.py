@@ -1,0 +1,84 @@
+"""`autoresearch detect [--explain] [--json] [PATH]`: the project type and its defaults."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from autoresearch_helpers.errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", nargs="?", metavar="PATH",
+                        help="the project folder (default: the repository root of the current "
+                             "directory, or the current directory outside a repository)")
+    parser.add_argument("--explain", action="store_true",
+                        help="also say which files decided it and what else matched")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def project_root(path: str | None) -> Path:
+    """PATH when given; else the enclosing git repository's root; else the current directory."""
+    if path is not None:
+        folder = Path(path)
+        if not folder.is_dir():
+            raise UsageError(f"PATH {path!r} is not a directory")
+        return folder.resolve()
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                              text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return Path.cwd()
+    top = proc.stdout.strip()
+    return Path(top) if proc.returncode == 0 and top else Path.cwd()
+
+
+def metric_line(d) -> str:
+    how = {"artifact_size": f"size of {d.artifact} in {d.unit}",
+           "wall_time": f"wall time of the run command in {d.unit}",
+           "printed": "the last 'name: value' line of run.log"}.get(d.measure, d.measure)
+    return f"{d.metric_name} ({d.metric_direction}): {how}"
+
+
+def summary_lines(d) -> list[str]:
+    return [
+        f"type:    {d.type}",
+        f"target:  {d.target_file or '(none found: set target_file)'}",
+        f"run:     {d.run_command}",
+        f"metric:  {metric_line(d)}",
+    ]
+
+
+def explain_lines(resolution) -> list[str]:
+    best = resolution.best
+    lines = [f"decided by: {', '.join(best.evidence)} (score {best.score})"]
+    lines += [f"  - {note}" for note in best.notes]
+    if not resolution.alternatives:
+        lines.append("also matched: nothing else")
+    else:
+        lines.append("also matched:")
+        for alt in resolution.alternatives:
+            lines.append(f"  {alt.type} (score {alt.score}): {', '.join(alt.evidence)}")
+            lines += [f"    - {note}" for note in alt.notes]
+    return lines
+
+
+def run(args) -> int:
+    from autoresearch_helpers.adapters import detection
+
+    root = project_root(args.path)
+    resolution = detection.resolve(root, required=False)
+    for warning in resolution.warnings:
+        print(f"autoresearch detect: warning: {warning}", file=sys.stderr)
+    if resolution.best is None:
+        raise detection.no_match_error(root)
+    if args.json:
+        print(json.dumps(detection.to_json(resolution), indent=2))
+        return 0
+    lines = summary_lines(resolution.best)
+    if args.explain:
+        lines += explain_lines(resolution)
+    print("\n".join(lines))
+    return 0
