@@ -1,0 +1,138 @@
+"""`autoresearch compare TAG_A TAG_B [--json]`: two sessions of the JSONL side by side.
+
+Each session is summarised by :func:`summary.load_summary` with its tag (the JSONL records
+carry it), so this needs no live session. The verdict compares the best values in the
+metric's direction; sessions of different metrics are shown but not ranked.
+"""
+
+from __future__ import annotations
+
+import json
+
+from autoresearch_helpers.errors import AutoresearchError, UsageError
+
+EVERY = 1 << 62
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("tag_a", metavar="TAG_A", help="the first session's tag (e.g. mar17)")
+    parser.add_argument("tag_b", metavar="TAG_B", help="the second session's tag")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def known_tags(root) -> list[str]:
+    """The session tags of the JSONL, in the order they first appear."""
+    from autoresearch_helpers import logs
+
+    seen: dict[str, None] = {}
+    for record in logs.iter_jsonl(logs.jsonl_path(root)):
+        tag = record.get("tag")
+        if isinstance(tag, str) and tag and record.get("action") in ("session_start",
+                                                                     "experiment_done"):
+            seen.setdefault(tag, None)
+    return list(seen)
+
+
+def side(summary) -> dict:
+    """The numbers of one session, as shown and as printed by --json."""
+    durations = [e.duration_s for e in summary.recent if e.duration_s is not None]
+    best, base = summary.best or {}, summary.baseline or {}
+    return {
+        "tag": summary.tag, "metric": summary.metric, "direction": summary.direction,
+        "experiments": summary.experiments, "keep": summary.keep, "discard": summary.discard,
+        "crash": summary.crash, "keep_rate": summary.keep_rate,
+        "baseline": base.get("value"), "best": best.get("value"),
+        "best_commit": best.get("commit"), "best_description": best.get("description"),
+        "improvement_pct": summary.improvement_pct,
+        "duration_s": round(sum(durations), 3) if durations else None,
+        "crash_reasons": summary.crash_reasons,
+    }
+
+
+def verdict(a: dict, b: dict) -> tuple[str | None, str]:
+    """(the better tag or None, one sentence why)."""
+    if a["metric"] != b["metric"] or a["direction"] != b["direction"]:
+        return None, (f"not comparable: {a['tag']} measures {a['metric']} "
+                      f"({_words(a['direction'])}), {b['tag']} measures {b['metric']} "
+                      f"({_words(b['direction'])})")
+    if a["best"] is None or b["best"] is None:
+        missing = a["tag"] if a["best"] is None else b["tag"]
+        return None, f"not comparable: {missing} has no measured value"
+    if a["best"] == b["best"]:
+        return None, f"a tie: both reached {_fmt(a['best'])} {a['metric']}"
+    higher = a["direction"] == "higher_is_better"
+    win, lose = (a, b) if (a["best"] > b["best"]) == higher else (b, a)
+    return win["tag"], (f"{win['tag']} did better: best {a['metric']} {_fmt(win['best'])} "
+                        f"vs {_fmt(lose['best'])} ({_words(a['direction'])})")
+
+
+def _words(direction: str) -> str:
+    return direction.replace("_", " ")
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:+.2f}%"
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = int(round(seconds))
+    if whole < 60:
+        return f"{seconds:.1f} s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
+
+
+def table(a: dict, b: dict) -> list[str]:
+    def rate(s):
+        return "—" if s["keep_rate"] is None else f"{s['keep_rate'] * 100:.1f}% ({s['keep']})"
+
+    rows = [
+        ("", a["tag"], b["tag"]),
+        ("metric", a["metric"], b["metric"]),
+        ("direction", _words(a["direction"]), _words(b["direction"])),
+        ("experiments", str(a["experiments"]), str(b["experiments"])),
+        ("keep rate", rate(a), rate(b)),
+        ("discards", str(a["discard"]), str(b["discard"])),
+        ("crashes", str(a["crash"]), str(b["crash"])),
+        ("baseline", _fmt(a["baseline"]), _fmt(b["baseline"])),
+        ("best", _fmt(a["best"]), _fmt(b["best"])),
+        ("improvement", _pct(a["improvement_pct"]), _pct(b["improvement_pct"])),
+        ("time spent", duration_text(a["duration_s"]), duration_text(b["duration_s"])),
+    ]
+    width_a = max(len(r[1]) for r in rows)
+    return [f"{k:<12} {x:<{width_a}}  {y}".rstrip() for k, x, y in rows]
+
+
+def run(args) -> int:
+    from autoresearch_helpers import logs, summary
+
+    if args.tag_a == args.tag_b:
+        raise UsageError(f"compare needs two different tags (got {args.tag_a!r} twice)")
+    root = summary.find_root()
+    path = logs.jsonl_path(root)
+    if not path.exists():
+        raise AutoresearchError(f"no session log in {root}: {logs.JSONL_REL} does not exist; "
+                                "run 'autoresearch setup' to start a session")
+    tags = known_tags(root)
+    for tag in (args.tag_a, args.tag_b):
+        if tag not in tags:
+            listed = ", ".join(tags) or "none"
+            raise AutoresearchError(f"unknown tag {tag!r}: the sessions in {logs.JSONL_REL} "
+                                    f"are: {listed}")
+    a = side(summary.load_summary(root, last=EVERY, tag=args.tag_a))
+    b = side(summary.load_summary(root, last=EVERY, tag=args.tag_b))
+    better, why = verdict(a, b)
+    if args.json:
+        print(json.dumps({"a": a, "b": b, "better": better, "verdict": why},
+                         ensure_ascii=False, allow_nan=False))
+        return 0
+    print("\n".join(table(a, b)))
+    print(why)
+    return 0
