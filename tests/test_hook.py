@@ -1,0 +1,169 @@
+"""The PreToolUse hook: edits outside the session's editable files are denied, nothing else."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autoresearch_helpers import hook
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOK = ROOT / "autoresearch_helpers" / "hook.py"
+
+
+def write_session(repo: Path, active: bool = True, editable=("train.py",), readonly=("prepare.py",)):
+    (repo / ".autoresearch").mkdir(exist_ok=True)
+    state = {"schema": 1, "active": active, "root": str(repo), "editable": list(editable),
+             "readonly": list(readonly)}
+    (repo / ".autoresearch" / "session.json").write_text(json.dumps(state))
+
+
+def event(tool: str, path: str, cwd: Path) -> dict:
+    """The JSON Claude Code sends on stdin for one PreToolUse call of ``tool``."""
+    inputs = {
+        "Edit": {"file_path": path, "old_string": "lr = 0.01", "new_string": "lr = 0.02"},
+        "Write": {"file_path": path, "content": "print('hi')\n"},
+        "MultiEdit": {"file_path": path, "edits": [{"old_string": "a", "new_string": "b"}]},
+        "NotebookEdit": {"notebook_path": path, "new_source": "x = 1", "cell_id": "c1"},
+    }
+    return {"session_id": "abc", "transcript_path": "/tmp/t.jsonl", "cwd": str(cwd),
+            "permission_mode": "default", "hook_event_name": "PreToolUse",
+            "tool_name": tool, "tool_input": inputs[tool]}
+
+
+def run_hook(payload, cwd: Path) -> subprocess.CompletedProcess:
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return subprocess.run([sys.executable, str(HOOK)], input=text, capture_output=True,
+                          text=True, cwd=cwd, timeout=30)
+
+
+@pytest.fixture
+def repo(make_repo):
+    return make_repo({"train.py": "lr = 0.01\n", "prepare.py": "DATA = 1\n",
+                      "src/util.py": "x = 1\n", "nb.ipynb": "{}\n"})
+
+
+@pytest.mark.parametrize("tool", ["Edit", "Write", "MultiEdit", "NotebookEdit"])
+def test_edit_outside_scope_is_denied_with_the_reason(repo, tool):
+    write_session(repo)
+    target = "nb.ipynb" if tool == "NotebookEdit" else "src/util.py"
+    proc = run_hook(event(tool, str(repo / target), repo), repo)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["hookSpecificOutput"]["hookEventName"] == "PreToolUse"
+    assert out["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert out["hookSpecificOutput"]["permissionDecisionReason"] == (
+        f"autoresearch: {target} is outside the files this experiment loop may edit. "
+        "Only these may be edited: train.py. Make the change in one of them; an edit "
+        "elsewhere would make the next experiment a scope-violation crash. To work on "
+        "other files, end the loop first (autoresearch stop).")
+
+
+@pytest.mark.parametrize("tool", ["Edit", "Write", "MultiEdit"])
+def test_edit_of_an_editable_file_is_allowed(repo, tool):
+    write_session(repo)
+    proc = run_hook(event(tool, str(repo / "train.py"), repo), repo)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_readonly_file_is_denied_as_read_only(repo):
+    write_session(repo, editable=("train.py", "prepare.py"))
+    proc = run_hook(event("Edit", str(repo / "prepare.py"), repo), repo)
+    reason = json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert reason == ("autoresearch: prepare.py is read-only in this experiment loop "
+                      "(readonly_files). Only these files may be edited: prepare.py, train.py. "
+                      "Put your idea there instead.")
+
+
+def test_relative_path_is_resolved_against_the_event_cwd(repo):
+    write_session(repo)
+    proc = run_hook(event("Write", "src/new_module.py", repo), repo)
+    assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    proc = run_hook(event("Edit", "train.py", repo / "src" / ".."), repo)
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("active", [False, None])
+def test_everything_is_allowed_without_an_active_session(repo, active):
+    if active is not None:
+        write_session(repo, active=active)
+    proc = run_hook(event("Edit", str(repo / "src" / "util.py"), repo), repo)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_files_outside_the_session_repository_are_allowed(repo, make_repo, tmp_path):
+    write_session(repo)
+    other = make_repo({"notes.md": "x\n"})
+    for path in (other / "notes.md", tmp_path / "loose" / "file.py"):
+        proc = run_hook(event("Write", str(path), repo), repo)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize("payload", [
+    "not json at all",
+    "",
+    "[1, 2, 3]",
+    json.dumps({"tool_name": "Edit"}),
+    json.dumps({"tool_name": "Edit", "tool_input": {"file_path": 42}}),
+    json.dumps({"tool_name": "Bash", "tool_input": {"command": "rm -rf /"}}),
+])
+def test_bad_input_never_blocks(repo, payload):
+    write_session(repo)
+    proc = run_hook(payload, repo)
+    assert proc.returncode == 0
+    assert proc.stdout == ""
+
+
+def test_garbage_is_reported_on_stderr(repo):
+    proc = run_hook("not json at all", repo)
+    assert proc.stderr.startswith("autoresearch hook: ignored (JSONDecodeError: ")
+    assert proc.stderr.rstrip().endswith("; the edit is allowed")
+
+
+def test_corrupt_session_file_never_blocks(repo):
+    (repo / ".autoresearch").mkdir()
+    (repo / ".autoresearch" / "session.json").write_text("{torn")
+    proc = run_hook(event("Edit", str(repo / "src" / "util.py"), repo), repo)
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert proc.stderr.startswith("autoresearch hook: ignored (JSONDecodeError")
+
+
+def test_the_command_in_plugin_json_runs_this_hook(repo):
+    """The hook command as plugin.json declares it, run by a shell as Claude Code does."""
+    manifest = json.loads((ROOT / ".claude-plugin" / "plugin.json").read_text())
+    (entry,) = manifest["hooks"]["PreToolUse"]
+    assert entry["matcher"] == "Edit|Write|MultiEdit|NotebookEdit"
+    command = entry["hooks"][0]["command"]
+    write_session(repo)
+    env = dict(os.environ, CLAUDE_PLUGIN_ROOT=str(ROOT))
+    proc = subprocess.run(["sh", "-c", command], input=json.dumps(event("Edit", str(repo / "prepare.py"), repo)),
+                          capture_output=True, text=True, cwd=repo, env=env, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert shlex.split(command)[1].endswith("/autoresearch_helpers/hook.py")
+
+
+# --- the pure pieces ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload, expected", [
+    ({"tool_name": "Edit", "cwd": "/r", "tool_input": {"file_path": "a.py"}}, "/r/a.py"),
+    ({"tool_name": "Write", "cwd": "/r", "tool_input": {"file_path": "/x/../y.py"}}, "/y.py"),
+    ({"tool_name": "NotebookEdit", "cwd": "/r", "tool_input": {"notebook_path": "n.ipynb"}}, "/r/n.ipynb"),
+    ({"tool_name": "Read", "cwd": "/r", "tool_input": {"file_path": "a.py"}}, None),
+    ({"tool_name": "Edit", "cwd": "/r", "tool_input": "a.py"}, None),
+    ({"tool_name": "Edit", "cwd": "/r", "tool_input": {"file_path": ""}}, None),
+])
+def test_edited_path(payload, expected):
+    assert hook.edited_path(payload) == expected
+
+
+def test_repo_root_of_a_file_not_yet_created(make_repo):
+    repo = make_repo({"a.py": ""})
+    assert hook.repo_root(str(repo / "new" / "deep" / "b.py")) == str(repo)
+    assert hook.repo_root("/") is None
