@@ -8,6 +8,7 @@ for later (``FileTail``) or skipped (the others), never parsed.
   bounded memory; the generator's return value is the offset just past the last whole line.
 - ``iter_lines_backward(path)``: the lines from the last to the first, reading blocks from
   the end, so showing "the last N" costs N lines and not the whole file.
+- ``consume(path, feed)``: every block passed to ``feed``; returns the offset reached.
 - ``FileTail``: keeps an offset and returns only the lines appended since the last call.
 """
 
@@ -105,3 +106,13 @@ class FileTail:
             return []  # only an unfinished line so far
         self.offset += cut + 1
         return [line for line in data[:cut].split(b"\n") if line]
+
+
+def consume(path: Path, feed, start: int = 0) -> int:
+    """Pass each block of whole lines of ``path`` to ``feed``; return the offset reached."""
+    blocks = iter_chunks(path, start)
+    while True:
+        try:
+            feed(next(blocks))
+        except StopIteration as stop:
+            return stop.value

@@ -1,0 +1,5 @@
+import sys
+
+from autoresearch_dashboard.app import main
+
+sys.exit(main())
