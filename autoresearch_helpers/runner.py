@@ -11,14 +11,13 @@ can be signalled at once), sends its stdout and stderr straight to the log file,
   :class:`RunInterrupted` (a KeyboardInterrupt carrying the partial :class:`RunResult`);
 - samples the summed resident memory of the group from /proc while it runs.
 
-``tail`` and ``iter_lines_backward`` read run.log from its end (it can be gigabytes);
-``clean_line`` removes ANSI escapes and carriage-return progress from one line.
+``tail`` gives the agent the last lines of run.log, read from its end (it can be gigabytes),
+cleaned of ANSI escapes and carriage-return progress (``metrics.clean_line``).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import select
 import signal
 import subprocess
@@ -28,6 +27,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from autoresearch_helpers.metrics import clean_line, iter_lines_backward
 
 GIB = 1024**3
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
@@ -106,41 +107,28 @@ def group_rss_bytes(pgid: int) -> int | None:
     return total
 
 
-class _Waiter:
-    """Wait for a child to exit without reaping it (pidfd when the kernel has it)."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.fd = None
-        if hasattr(os, "pidfd_open"):
-            try:
-                self.fd = os.pidfd_open(pid)
-            except OSError:
-                self.fd = None
-
-    def exited(self, timeout: float) -> bool:
-        if self.fd is not None:
-            poller = select.poll()
-            poller.register(self.fd, select.POLLIN)
-            if not poller.poll(max(0, int(timeout * 1000))):
-                return False
-        else:
-            end = time.monotonic() + timeout
-            while not self._done():
-                if time.monotonic() >= end:
-                    return False
-                time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+def _exited(pid: int, pidfd: int | None, timeout: float) -> bool:
+    """Whether the child has exited, waiting up to ``timeout`` s; it is NOT reaped (WNOWAIT)."""
+    end = time.monotonic() + timeout
+    while True:
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
             return True
-        return self._done()
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        if pidfd is None:
+            time.sleep(min(0.01, left))
+        else:  # readable once the process has exited: no polling latency
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            poller.poll(max(1, int(left * 1000)))
 
-    def _done(self) -> bool:
-        info = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        return info is not None
 
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+def _open_pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
@@ -152,63 +140,71 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     after the spawn, so a caller can record the group and ``kill_group`` it should this
     process itself be killed without a chance to clean up.
     """
-    log_path = Path(log_path)
-    was_subreaper = _set_subreaper(True)
     full_env = None if env is None else {**os.environ, **env}
-    with open(log_path, "wb") as log:
-        start = time.monotonic()
-        proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    pgid = proc.pid
-    waiter = _Waiter(proc.pid)
     caught: list[int] = []
     previous = _install_handlers(caught)
-    peak: int | None = None
-    timed_out = False
-    status = None
+    was_subreaper = _set_subreaper(True)
     try:
-        if on_start is not None:
-            on_start(pgid)
-        deadline = start + budget
-        interval = POLL_FIRST
-        while not caught:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            if waiter.exited(min(interval, left)):
-                break
-            interval = min(interval * 2, POLL_MAX)
-            rss = group_rss_bytes(pgid)
-            if rss is not None:
-                peak = max(peak or 0, rss)
-        if caught or timed_out:
-            kill_group(pgid, signal.SIGTERM)
-            end = time.monotonic() + grace
-            while not waiter.exited(min(0.05, max(0.0, end - time.monotonic()))):
-                if time.monotonic() >= end or len(caught) > 1:
-                    break
+        with open(log_path, "wb") as log:
+            start = time.monotonic()
+            proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=full_env,
+                                    stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        pidfd = _open_pidfd(proc.pid)
+        try:
+            if on_start is not None:
+                on_start(proc.pid)
+            timed_out, peak, ended = _supervise(proc.pid, pidfd, start + budget, grace, caught)
+        finally:
+            kill_group(proc.pid)  # the leader, if still alive, and every straggler
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if pidfd is not None:
+                os.close(pidfd)
+            _reap_group(proc.pid)
     finally:
-        kill_group(pgid, signal.SIGKILL)  # the leader, if still alive, and every straggler
-        _, status, usage = os.wait4(proc.pid, 0)
-        duration = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        waiter.close()
-        _reap_group(pgid)
         if was_subreaper is False:
             _set_subreaper(False)
         _restore_handlers(previous)
-    # the largest single process we reaped (a lower bound when sampling missed a short run)
-    reaped = usage.ru_maxrss * (1024 if os.uname().sysname == "Linux" else 1)
+    # the largest single process reaped: catches what sampling misses in a very short run
+    # (on Linux it is at least this process's own size at the fork, ~15-30 MB)
+    reaped = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     if peak is not None or reaped:
         peak = max(peak or 0, reaped)
     result = RunResult(exit_code=proc.returncode, timed_out=timed_out and not caught,
-                       duration_s=round(duration, 3),
+                       duration_s=round(ended - start, 3),
                        peak_memory_gb=None if peak is None else round(peak / GIB, 3),
                        interrupted=bool(caught))
     if caught:
         raise RunInterrupted(result, caught[0])
     return result
+
+
+def _supervise(pgid: int, pidfd: int | None, deadline: float, grace: float,
+               caught: list[int]) -> tuple[bool, int | None, float]:
+    """Wait for the leader, sampling memory; stop the group at the deadline or on a signal.
+
+    Returns (timed out, peak group RSS in bytes or None, when the leader exited).
+    """
+    peak, interval, timed_out = None, POLL_FIRST, False
+    while not caught:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        if _exited(pgid, pidfd, min(interval, left)):
+            return False, peak, time.monotonic()
+        interval = min(interval * 2, POLL_MAX)
+        rss = group_rss_bytes(pgid)
+        if rss is not None:
+            peak = max(peak or 0, rss)
+    kill_group(pgid, signal.SIGTERM)
+    end = time.monotonic() + grace
+    # a second Ctrl+C skips the grace
+    while len(caught) < 2 and not _exited(pgid, pidfd, min(0.05, max(0.0, end - time.monotonic()))):
+        if time.monotonic() >= end:
+            break
+    return timed_out, peak, time.monotonic()
 
 
 def _set_subreaper(on: bool) -> bool | None:
@@ -267,63 +263,20 @@ def _restore_handlers(previous: dict) -> None:
 
 # --- reading run.log --------------------------------------------------------------------
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-
-
-def clean_line(line: str) -> str:
-    """One log line as a terminal would leave it: no ANSI escapes, the last \\r segment."""
-    line = _ANSI.sub("", line).rstrip("\r")
-    return line.rsplit("\r", 1)[-1]
-
-
-def iter_lines_backward(path: Path, block: int = 65536, cap: int = 1 << 20) -> Iterator[bytes]:
-    """The lines of ``path`` from the last to the first, without newlines.
-
-    The last line is yielded even when unfinished (a crash message, a metric printed without
-    a newline). A line longer than ``cap`` bytes (progress bars redrawn with \r for hours)
-    keeps only its last ``cap`` bytes, which hold its last \r segment.
-    """
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
-        return
-    with fh:
-        pos = fh.seek(0, os.SEEK_END)
-        buf = b""
-        skipping = False  # dropping the head of an over-long line
-        first = True
-        while pos > 0:
-            start = max(0, pos - block)
-            fh.seek(start)
-            data = fh.read(pos - start)
-            pos = start
-            if first:
-                data, first = (data[:-1] if data.endswith(b"\n") else data), False
-            if skipping:
-                nl = data.rfind(b"\n")
-                if nl < 0:
-                    continue
-                data, skipping = data[:nl + 1], False
-            buf = data + buf
-            parts = buf.split(b"\n")
-            buf = parts.pop(0) if pos > 0 else b""
-            yield from reversed(parts)
-            if len(buf) > cap:
-                buf, skipping = buf[-cap:], True
-        if skipping:
-            yield buf
-
 def tail(log_path: Path, lines: int = 30, width: int = 200) -> str:
-    """The last ``lines`` non-blank lines of the log, cleaned and cut to ``width`` characters."""
+    """The last ``lines`` lines of the log (trailing blank ones dropped), cleaned and cut to
+    ``width`` characters with a marker saying how much was cut; "" when there is no log."""
     out: list[str] = []
-    for raw in iter_lines_backward(Path(log_path)):
-        text = clean_line(raw.decode("utf-8", "replace")).rstrip()
-        if not text and not out:
-            continue  # trailing blank lines say nothing
-        if len(text) > width:
-            cut = len(text) - width
-            text = f"{text[:width]} …[+{cut} chars]"
-        out.append(text)
-        if len(out) >= lines:
-            break
+    try:
+        for raw in iter_lines_backward(Path(log_path)):
+            text = clean_line(raw.decode("utf-8", "replace")).rstrip()
+            if not text and not out:
+                continue  # trailing blank lines say nothing
+            if len(text) > width:
+                text = f"{text[:width]} …[+{len(text) - width} chars]"
+            out.append(text)
+            if len(out) >= lines:
+                break
+    except FileNotFoundError:
+        return ""
     return "\n".join(reversed(out))

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from autoresearch_helpers.metrics import clean_line, iter_lines_backward
 from autoresearch_helpers.runner import (
     RunInterrupted,
     RunResult,
-    clean_line,
     error_code,
-    iter_lines_backward,
     kill_group,
     run_command,
     tail,
