@@ -118,3 +118,18 @@ def run_cli(cwd: Path, *args: str, timeout: float = 120, env: dict | None = None
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def session_repo(make_repo, cli):
+    """session_repo(extra_config="", value=5.0, files=None) -> a repo after a good setup
+    of the small custom project of tests/engine_project.py (tag t1)."""
+    from engine_project import project
+
+    def _make(extra: str = "", value: float = 5.0, files: dict | None = None):
+        repo = make_repo(project(extra, value, files))
+        result = cli(repo, "setup", "--tag", "t1")
+        assert result.code == 0, result
+        return repo
+
+    return _make

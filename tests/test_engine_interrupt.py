@@ -1,0 +1,117 @@
+"""Kills, Ctrl+C and concurrency: nothing unevaluated stays, nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+from conftest import CLI, git
+from engine_project import EXP, done_events, edit, tsv_rows
+
+SLOW = "import time\nprint('working', flush=True)\ntime.sleep({s})\nprint('score: 1')\n"
+
+
+def _start_run(repo, description="slow idea"):
+    proc = subprocess.Popen([*CLI, "run", "-d", description], cwd=repo,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = repo / "run.log"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if log.exists() and "working" in log.read_text():
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the experiment never started")
+
+
+def _group_alive(repo) -> bool:
+    state = json.loads((repo / ".autoresearch" / "session.json").read_text())
+    pgid = (state.get("pending") or {}).get("pgid")
+    if not pgid:
+        return False
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_sigkill_of_run_is_repaired_by_the_next_command(session_repo, cli):
+    repo = session_repo()
+    champion = git(repo, "rev-parse", "HEAD")
+    edit(repo, text=SLOW.format(s=300))
+    proc = _start_run(repo)
+    state = json.loads((repo / ".autoresearch" / "session.json").read_text())
+    pgid = state["pending"]["pgid"]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    # the dead helper left an unevaluated experiment commit and a running experiment
+    assert git(repo, "log", "-1", "--format=%s") == "experiment: slow idea"
+    edit_after = EXP.format(v=4.0)
+    # the next command repairs first, then runs the next idea
+    (repo / "exp.py").write_text(edit_after)
+    result = cli(repo, "run", "-d", "next idea")
+    assert result.code == 0, result
+    assert "recovered: experiment 1 was interrupted" in result.out
+    try:
+        os.killpg(pgid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    assert not alive, "the orphaned experiment must be stopped"
+    assert "experiment: slow idea" not in git(repo, "log", "--format=%s", "autoresearch/t1")
+    assert git(repo, "rev-parse", "autoresearch/t1/rejected/1")  # still reachable
+    rows = tsv_rows(repo)
+    assert [r[3] for r in rows] == ["keep", "crash", "keep"] or \
+        [r[3] for r in rows] == ["keep", "crash"]
+    assert done_events(repo)[1]["details"]["error"] == "interrupted"
+    assert git(repo, "rev-parse", "HEAD") != champion or rows[-1][3] == "crash"
+
+
+def test_torn_log_lines_are_repaired_and_reported(session_repo, cli):
+    repo = session_repo()
+    with open(repo / "results.tsv", "a") as fh:
+        fh.write("abc1234\tscore\t1.0")  # torn: no newline
+    with open(repo / ".claude" / "logs" / "autoresearch.jsonl", "a") as fh:
+        fh.write('{"tool": "autoresearch", "act')
+    edit(repo, 4.0)
+    result = cli(repo, "run", "-d", "after a tear")
+    assert result.code == 0, result
+    assert "repaired: cut the torn last line of results.tsv" in result.out
+    assert "repaired: cut the torn last line of .claude/logs/autoresearch.jsonl" in result.out
+    for line in (repo / ".claude" / "logs" / "autoresearch.jsonl").read_text().splitlines():
+        json.loads(line)
+    assert len(tsv_rows(repo)) == 2
+
+
+def test_second_run_is_refused_while_one_runs(session_repo, cli):
+    repo = session_repo()
+    edit(repo, text=SLOW.format(s=3))
+    proc = _start_run(repo)
+    second = cli(repo, "run", "-d", "impatient")
+    assert second.code == 1
+    assert "another autoresearch command" in second.err and "'run'" in second.err
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "experiment 1: KEEP" in out
+    assert len(tsv_rows(repo)) == 2
+
+
+def test_ctrl_c_records_a_crash_and_reverts(session_repo, cli):
+    repo = session_repo()
+    champion = git(repo, "rev-parse", "HEAD")
+    edit(repo, text=SLOW.format(s=300))
+    proc = _start_run(repo)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted" in err
+    assert git(repo, "rev-parse", "HEAD") == champion
+    assert (repo / "exp.py").read_text() == EXP.format(v=5.0)
+    assert tsv_rows(repo)[-1][3] == "crash"
+    assert done_events(repo)[-1]["details"]["error"] == "interrupted"
+    assert not _group_alive(repo)
+    edit(repo, 4.0)
+    assert "experiment 2: KEEP" in cli(repo, "run", "-d", "go on").out
