@@ -99,7 +99,7 @@ def iter_lines_backward(path: Path, block: int = 65536, cap: int = 1 << 20) -> I
 def _name_re(name: str) -> re.Pattern:
     if not name or name != name.strip():
         raise ValueError(f"bad metric name {name!r}")
-    return re.compile(rf"(?<![\w./])(?<!\w-){re.escape(name)}(?![\w.])['"]?\s*[:=][ \t]*")
+    return re.compile(r"(?<![\w./])(?<!\w-)" + re.escape(name) + r"""(?![\w.])['"]?\s*[:=][ \t]*""")
 
 
 def _value_in(line: str, pattern: re.Pattern, name: str, where: str) -> float | None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from autoresearch_helpers.metrics import clean_line, iter_lines_backward
 from autoresearch_helpers.runner import (
     RunInterrupted,
     RunResult,
@@ -179,39 +178,6 @@ def test_interrupted_error_code():
 
 
 # --- reading run.log --------------------------------------------------------------------
-
-@pytest.mark.parametrize("raw, expected", [
-    ("plain", "plain"),
-    ("10%\r50%\r100%", "100%"),
-    ("done\r", "done"),
-    ("\x1b[32mgreen\x1b[0m text", "green text"),
-    ("\x1b[2K\r\x1b[1mstep 3\x1b[0m", "step 3"),
-    ("\x1b]0;title\x07after", "after"),
-])
-def test_clean_line(raw, expected):
-    assert clean_line(raw) == expected
-
-
-@pytest.mark.parametrize("content, expected", [
-    (b"", []),
-    (b"a\nb\nc\n", [b"c", b"b", b"a"]),
-    (b"a\nb\nunfinished", [b"unfinished", b"b", b"a"]),
-    (b"\n\nx\n", [b"x", b"", b""]),
-])
-def test_iter_lines_backward(tmp_path, content, expected):
-    path = tmp_path / "log"
-    path.write_bytes(content)
-    assert list(iter_lines_backward(path, block=3)) == expected
-
-
-def test_iter_lines_backward_caps_an_endless_progress_line(tmp_path):
-    path = tmp_path / "log"
-    path.write_bytes(b"first\n" + b"\r".join(b"%07d" % i for i in range(100_000)) + b"\nlast\n")
-    lines = list(iter_lines_backward(path, block=4096, cap=10_000))
-    assert [lines[0], lines[2]] == [b"last", b"first"]
-    assert len(lines) == 3 and len(lines[1]) <= 10_000 + 4096
-    assert clean_line(lines[1].decode()) == "0099999"
-
 
 def test_tail_missing_log(tmp_path):
     assert tail(tmp_path / "nope.log") == ""
