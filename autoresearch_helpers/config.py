@@ -148,10 +148,10 @@ def _check_known(entry: Entry) -> None:
     if entry.key in KEYS:
         return
     guess = suggest(entry.key)
-    hint = f" (did you mean {guess!r}?)" if guess else ""
+    hint = f"did you mean {guess!r}?" if guess else "the keys are: " + ", ".join(KEYS)
     name = guess or "time_budget"
-    raise ConfigError(f"unknown key {entry.raw_key or entry.key!r}{hint}; the keys are: "
-                      + ", ".join(KEYS), source=entry.where, key=entry.raw_key or entry.key,
+    raise ConfigError(f"unknown key {entry.raw_key or entry.key!r} ({hint})",
+                      source=entry.where, key=entry.raw_key or entry.key,
                       value=entry.value, example=entry.example(name, KEYS[name].example))
 
 

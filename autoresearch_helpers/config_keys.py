@@ -20,7 +20,7 @@ DIRECTIONS = {
     "higher_is_better": HIGHER, "higher": HIGHER, "maximize": HIGHER, "maximise": HIGHER,
     "max": HIGHER,
 }
-_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|"
+_DURATION = re.compile(r"([+-]?\d+(?:\.\d*)?|\.\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|"
                        r"h|hr|hrs|hours?)?")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
 
