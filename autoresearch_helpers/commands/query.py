@@ -49,7 +49,7 @@ def to_jq_json(value) -> str:
 
 
 def _jq_numbers(value):
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e17:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return int(value)
     if isinstance(value, list):
         return [_jq_numbers(v) for v in value]
