@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Folders never walked: version control, dependencies, build output, caches, IDE state.
+# Folders never walked: version control, dependencies, caches, IDE state. Walks start in
+# source folders (src/main, lib); build output (build/, dist/) lives beside those, never below,
+# and a Java package may well be called "build", so those names are not skipped here.
 SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", "node_modules", "bower_components", ".venv", "venv", "env",
+    ".git", ".hg", ".svn", "node_modules", "bower_components", ".venv", "venv",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".gradle", ".idea", ".vscode",
     ".dart_tool", ".pub-cache", "Pods", ".next", ".nuxt", ".expo", ".turbo", ".cache",
-    "build", "dist", "out", "target", ".autoresearch",
+    ".autoresearch",
 })
 
 MAX_TEXT_BYTES = 2_000_000  # larger files are not source code we need to read

@@ -24,7 +24,7 @@ _MAIN_CLASS = (
     re.compile(r"""["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']"""),
 )
 _MAIN_FUNCTION = re.compile(
-    r"(?:\bstatic\s+(?:public\s+)?void\s+main\s*\(|^\s*(?:public\s+)?fun\s+main\s*\(|"
+    r"(?:\bstatic\s+(?:public\s+)?void\s+main\s*\(|^\s*(?:(?:public|suspend)\s+)*fun\s+main\s*\(|"
     r"\bdef\s+main\s*\()", re.MULTILINE)
 
 
