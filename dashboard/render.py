@@ -23,10 +23,10 @@ STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"
 
 def title(s, root, watching: bool) -> Text:
     text = Text("autoresearch", style="bold")
-    parts = [s.tag or "session", f"{s.metric} ({direction_text(s.direction)})", str(root)]
-    text.append("  " + " · ".join(parts))
+    text.append(f"  {s.tag or 'session'} · {s.metric} ({direction_text(s.direction)})")
     if watching:
-        text.append("  · watching, ctrl-c quits", style="dim")
+        text.append(" · watching, ctrl-c quits", style="dim")
+    text.append(f" · {root}", style="dim")
     text.no_wrap, text.overflow = True, "ellipsis"
     return text
 
@@ -42,7 +42,7 @@ def cards(s, width: int) -> Table:
     best = s.best or {}
     better = (s.improvement_pct or 0) > 0
     items = [("experiments", Text(str(s.experiments), style="bold")),
-             ("keep/discard/crash" if width >= 110 else "k/d/c", counts),
+             ("keep·disc·crash" if width >= 110 else "k/d/c", counts),
              ("baseline", Text(num((s.baseline or {}).get("value")))),
              ("best", Text(num(best.get("value")) + (f" #{best['experiment']}" if best else ""),
                            style="bold green")),
@@ -123,17 +123,17 @@ def gb(value: float | None) -> str:
 def footer(s) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     if s.crash_reasons:
-        text.append("crashes: ", style=STYLES["c"])
+        text.append("crash: ", style=STYLES["c"])
         text.append(", ".join(f"{k} {v}" for k, v in sorted(
             s.crash_reasons.items(), key=lambda kv: (-kv[1], kv[0]))))
     durations = [e.duration_s for e in s.recent if e.duration_s is not None]
     memory = [e.memory_gb for e in s.recent if e.memory_gb is not None]
     if durations:
-        text.append("  duration: ", style="dim")
-        text.append(f"last {seconds(durations[-1])}, mean {seconds(sum(durations) / len(durations))}")
+        text.append("  time ", style="dim")
+        text.append(f"{seconds(durations[-1])}, mean {seconds(sum(durations) / len(durations))}")
     if memory:
-        text.append("  memory: ", style="dim")
-        text.append(f"last {gb(memory[-1])}, peak {gb(max(memory))}")
+        text.append("  mem ", style="dim")
+        text.append(f"{gb(memory[-1])}, peak {gb(max(memory))}")
     if not len(text):
         text.append("no crashes", style="dim")
     return text
