@@ -41,12 +41,14 @@ def test_source_candidates_leave_non_build_paths_alone(entry):
     (["index.js"], "./index.js", "index.js"),
     (["src/cli.ts"], "src/cli", "src/cli.ts"),
     ([], "dist/index.js", None),
+    (["bin/tool.exe"], "bin/tool.exe", None),  # not source code
+    (["bin/tool"], "./bin/tool", "bin/tool"),  # an extension-less script
     (["dist/index.d.ts"], "dist/index.d.ts", None),
 ])
 def test_resolve_entry(tmp_path, files, entry, expected):
     for rel in files:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("x")
+        (tmp_path / rel).write_bytes(b"\x7fELF\x00" if rel.endswith(".exe") else b"x")
     assert node_entry.resolve_entry(tmp_path, entry) == expected
 
 
@@ -331,3 +333,14 @@ def test_maven_multimodule_start_class(make_repo):
 def test_kotlin_suspend_main_is_found(make_repo):
     repo = make_repo({"build.gradle.kts": "", "src/main/kotlin/Main.kt": "suspend fun main() {}\n"})
     assert jvm.ADAPTER.detect(repo).target_file == "src/main/kotlin/Main.kt"
+
+
+def test_kotlin_class_outside_its_package_folder(make_repo):
+    repo = make_repo({
+        "build.gradle.kts": 'application { mainClass.set("org.demo.MainKt") }\n',
+        "src/main/kotlin/Main.kt": "package org.demo\n\nfun main() {}\n",
+        "src/main/kotlin/Tool.kt": "package org.demo\n\nfun main() {}\n",
+    })
+    found = jvm.ADAPTER.detect(repo)
+    assert found.target_file == "src/main/kotlin/Main.kt"
+    assert "main class org.demo.MainKt named by build.gradle.kts" in found.notes

@@ -91,6 +91,19 @@ def class_files(root: Path, module: str, class_name: str) -> list[str]:
                 candidate = f"{prefix}src/main/{lang}/{rel}{ext}"
                 if is_file(root / candidate):
                     out.append(candidate)
+    return out or _class_by_package(root, prefix, names)
+
+
+def _class_by_package(root: Path, prefix: str, names: list[str]) -> list[str]:
+    """Kotlin files need not sit in their package's folder: match file name + package line."""
+    wanted = {(n.rpartition(".")[0], n.rpartition(".")[2]) for n in names}
+    out = []
+    for path in walk(root, root / f"{prefix}src" / "main", SOURCE_EXTS, max_entries=10_000):
+        stem = path.name.rsplit(".", 1)[0]
+        package = re.search(r"^\s*package\s+([\w.]+)", read_text(path, limit=500_000) or "",
+                            re.MULTILINE)
+        if (package.group(1) if package else "", stem) in wanted:
+            out.append(path.relative_to(root).as_posix())
     return out
 
 

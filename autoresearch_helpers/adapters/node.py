@@ -138,6 +138,9 @@ class NodeAdapter:
                 if platforms:
                     notes.append(f"{' and '.join(d + '/' for d in platforms)}: "
                                  f"native projects of the {framework} app")
+        if pkg.get("workspaces"):
+            notes.append("package.json declares workspaces (a monorepo): set target_file and "
+                         "run_command for the package to improve")
         target, more = find_target(root, pkg, notes)
         evidence += more
         run, artifact = _run_command(root, scripts, framework, notes)

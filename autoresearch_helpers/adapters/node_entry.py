@@ -63,8 +63,10 @@ def resolve_entry(root: Path, entry: str, src_dir: str = "src") -> str | None:
         if is_file(root / candidate):
             return candidate
     cleaned = clean_entry(entry)
-    if cleaned and is_file(root / cleaned) and not cleaned.endswith((".d.ts", ".json")):
-        return cleaned
+    if cleaned and is_file(root / cleaned) and not cleaned.endswith((".d.ts", ".d.mts")):
+        name = PurePosixPath(cleaned).name
+        if name.endswith(SOURCE_EXTS) or ("." not in name and read_text(root / cleaned)):
+            return cleaned  # a source file, or an extension-less script (bin/cli)
     if cleaned and "." not in PurePosixPath(cleaned).name:  # "main": "index" / "src/cli"
         for ext in SOURCE_EXTS:
             if is_file(root / (cleaned + ext)):
