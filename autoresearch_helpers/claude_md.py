@@ -36,8 +36,9 @@ def _fence_close(opening: str, line: str) -> bool:
             and set(stripped) == {opening[0]})
 
 
-def find_section(lines: list[str]) -> tuple[int, int] | None:
-    """(first, end) indexes of the section's body (after its heading), or None."""
+def find_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line indexes of the body of every autoresearch section, in file order."""
+    found: list[tuple[int, int]] = []
     fence = None
     start, level = None, 0
     for index, line in enumerate(lines):
@@ -54,10 +55,13 @@ def find_section(lines: list[str]) -> tuple[int, int] | None:
             continue
         depth, title = len(heading.group(1)), (heading.group(2) or "").strip()
         if start is not None and depth <= level:
-            return start, index
+            found.append((start, index))
+            start = None
         if start is None and depth in (2, 3) and SECTION_TITLE.fullmatch(title):
             start, level = index + 1, depth
-    return (start, len(lines)) if start is not None else None
+    if start is not None:
+        found.append((start, len(lines)))
+    return found
 
 
 def clean_value(text: str) -> str:
@@ -74,10 +78,15 @@ def clean_value(text: str) -> str:
 def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
     """The entries of the autoresearch section of ``text`` (a CLAUDE.md), in file order."""
     lines = text.splitlines()
-    bounds = find_section(lines)
-    if bounds is None:
+    sections = find_sections(lines)
+    if not sections:
         return []
-    first, end = bounds
+    if len(sections) > 1:
+        raise ConfigError(
+            f"a second autoresearch section starts at line {sections[1][0]} (the first at line "
+            f"{sections[0][0]}); keep one section", source=f"{name}:{sections[1][0]}",
+            example="## autoresearch")
+    first, end = sections[0]
     entries: list[Entry] = []
     list_entry: Entry | None = None  # a `- key:` waiting for indented items
     list_indent = 0

@@ -159,7 +159,7 @@ def read_claude_md(root: Path) -> list[Entry]:
         return []
     name = path.relative_to(root).as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {name} ({exc})", source=name) from exc
     return check_duplicates(parse_section(text, name))

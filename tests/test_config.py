@@ -164,6 +164,17 @@ def test_custom_from_pyproject(make_repo, cli):
     assert keys(result)["readonly_files"] == (["pyproject.toml"], "pyproject.toml:5")
 
 
+def test_claude_md_with_bom_and_crlf(make_repo, cli):
+    repo = make_repo(ML)
+    (repo / "CLAUDE.md").write_bytes("\ufeff## autoresearch\r\n- repeats: 2\r\n".encode())
+    assert keys(cli(repo, "config", "--json"))["repeats"] == (2, "CLAUDE.md:2")
+
+
+def test_claude_md_in_dot_claude(make_repo, cli):
+    repo = make_repo({**ML, ".claude/CLAUDE.md": "## autoresearch\n- repeats: 2\n"})
+    assert keys(cli(repo, "config", "--json"))["repeats"] == (2, ".claude/CLAUDE.md:2")
+
+
 def test_empty_value_unsets(make_repo, cli):
     repo = make_repo({**ML, "CLAUDE.md": "## autoresearch\n- repeats: 5\n"})
     result = cli(repo, "config", "--json", "--set", "repeats=")

@@ -110,6 +110,15 @@ def test_duplicated_key_between_bullets_and_yaml(make_repo, cli):
                         "twice (first at CLAUDE.md:4); keep one")
 
 
+def test_two_sections(make_repo, cli):
+    repo = make_repo({**ML, "CLAUDE.md": "## autoresearch\n- repeats: 2\n## Other\n"
+                                         "## Autoresearch\n- alpha: 0.1\n"})
+    assert error_lines(cli(repo, "config")) == [
+        "autoresearch config: error: CLAUDE.md:4: a second autoresearch section starts at "
+        "line 4 (the first at line 1); keep one section",
+        "  example: ## autoresearch"]
+
+
 def test_invalid_yaml_block(make_repo, cli):
     repo = make_repo(section("```yaml", "repeats: 3", "alpha: [0.1", "```"))
     lines = error_lines(cli(repo, "config"))
