@@ -146,6 +146,20 @@ def test_tag_selects_one_session_of_the_jsonl(cli, tmp_path):
     assert page.cards["keep / discard / crash"] == ["1 / 2 / 0"]
 
 
+def test_results_tsv_alone_is_enough_and_crashes_stay_null(cli, make_repo):
+    repo = make_repo({"exp.py": "print(1)\n", "CLAUDE.md": (
+        "## autoresearch\n- target_file: exp.py\n- run_command: python3 exp.py\n"
+        "- metric_name: accuracy\n- metric_direction: higher_is_better\n")})
+    write_session(repo, [80.0, 85.0, None, 84.0], direction="higher_is_better",
+                  metric="accuracy", jsonl=False)
+    page = Page(report(cli, repo)[0])  # the direction comes from the config
+    assert page.cards["metric"] == ["accuracy", "higher is better"]
+    assert page.cards["improvement"] == ["+5 (+6.25%)"]
+    data = json.loads(page.scripts[0])
+    assert [e["value"] for e in data["experiments"]] == [80.0, 85.0, None, 84.0]
+    assert [e["best"] for e in data["experiments"]] == [80.0, 85.0, 85.0, 85.0]
+
+
 def test_unknown_tag_names_the_tags_that_exist(cli, tmp_path):
     write_session(tmp_path, [1.0, 0.9], tag="mar17")
     result = cli(tmp_path, "report", "--html", "r.html", "--tag", "apr01")
