@@ -119,7 +119,10 @@ def coerce_list(raw: object) -> list[str]:
     from autoresearch_helpers.claude_md import clean_value
 
     if isinstance(raw, str):
-        items = raw.split(",")
+        text = raw.strip()
+        if text.startswith("[") and text.endswith("]"):  # `[a.py, b.py]` written in a bullet
+            text = text[1:-1]
+        items = text.split(",")
     elif isinstance(raw, (list, tuple)):
         items = []
         for item in raw:

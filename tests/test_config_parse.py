@@ -121,6 +121,7 @@ def test_clean_value(raw, expected):
     (coerce_list, "data/a.py, config.yaml", ["data/a.py", "config.yaml"]),
     (coerce_list, ["a.py", "`b.py`"], ["a.py", "b.py"]),
     (coerce_list, "a.py,,", ["a.py"]),
+    (coerce_list, "[a.py, 'b.py']", ["a.py", "b.py"]),
     (coerce_metric_name, "val_bpb", "val_bpb"),
 ])
 def test_coerce(func, raw, expected):
