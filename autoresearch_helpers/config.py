@@ -11,11 +11,11 @@ to the built-in default, not to a lower source.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from autoresearch_helpers.config_keys import HIGHER, KEYS, LOWER, guess_direction, suggest
+from autoresearch_helpers.config_keys import (
+    HIGHER, KEYS, LOWER, guess_direction, repo_path, suggest)
 from autoresearch_helpers.config_sources import (
     COMMAND_LINE, Entry, command_line_entries, example_line, read_claude_md, read_pyproject)
 from autoresearch_helpers.errors import ConfigError, UsageError
@@ -225,36 +225,3 @@ def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list
                           example=example_line("claude_md", "readonly_files",
                                                KEYS["readonly_files"].example))
     return editable, list(readonly)
-
-
-def repo_path(root: Path, given_root: Path, raw: str, must_be_file: bool) -> str:
-    """The clean repository-relative POSIX path of ``raw`` (a folder ends with '/').
-
-    ValueError (the reason) when it is outside the repository (also through a symlink),
-    inside .git, missing, or a folder where a file is needed."""
-    path = Path(raw)
-    candidate = Path(os.path.normpath(path if path.is_absolute() else root / path))
-    rel = None
-    for base in (root, Path(os.path.abspath(given_root))):
-        try:
-            rel = candidate.relative_to(base)
-            candidate = root / rel
-            break
-        except ValueError:
-            continue
-    if rel is None or rel.parts[:1] == ("..",):
-        raise ValueError(f"is outside the repository ({root})")
-    if not rel.parts:
-        raise ValueError("is the repository itself; name a file inside it")
-    if rel.parts[0] == ".git":
-        raise ValueError("is inside .git")
-    real = candidate.resolve()
-    if real != root and root not in real.parents:
-        raise ValueError(f"is a symlink that resolves outside the repository (to {real})")
-    if not candidate.exists():
-        raise ValueError("does not exist in the repository")
-    if candidate.is_dir():
-        if must_be_file:
-            raise ValueError("is a folder; name a file")
-        return rel.as_posix() + "/"
-    return rel.as_posix()
