@@ -17,7 +17,7 @@ from pathlib import Path
 from autoresearch_helpers.config_keys import (
     HIGHER, KEYS, LOWER, guess_direction, repo_path, suggest)
 from autoresearch_helpers.config_sources import (
-    COMMAND_LINE, Entry, command_line_entries, example_line, read_claude_md, read_pyproject)
+    Entry, command_line_entries, example_line, read_claude_md, read_pyproject)
 from autoresearch_helpers.errors import ConfigError, UsageError
 
 PRINTED = "printed"
