@@ -107,28 +107,51 @@ def group_rss_bytes(pgid: int) -> int | None:
     return total
 
 
-def _exited(pid: int, pidfd: int | None, timeout: float) -> bool:
-    """Whether the child has exited, waiting up to ``timeout`` s; it is NOT reaped (WNOWAIT)."""
-    end = time.monotonic() + timeout
-    while True:
-        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+class _Leader:
+    """The experiment's shell. Its exit is noticed WITHOUT reaping it (waitid WNOWAIT), so its
+    pid, which is the group id, cannot be reused while we still signal the group. Where the
+    OS has no waitid (macOS) it is reaped at once instead."""
+
+    def __init__(self, pid: int):
+        self.pid, self.reaped = pid, None  # reaped: (wait status, rusage) once collected
+        try:
+            self.fd = os.pidfd_open(pid)  # readable once it exits: no polling latency
+        except (AttributeError, OSError):
+            self.fd = None
+
+    def _check(self) -> bool:
+        if self.reaped is not None:
             return True
-        left = end - time.monotonic()
-        if left <= 0:
-            return False
-        if pidfd is None:
-            time.sleep(min(0.01, left))
-        else:  # readable once the process has exited: no polling latency
-            poller = select.poll()
-            poller.register(pidfd, select.POLLIN)
-            poller.poll(max(1, int(left * 1000)))
+        if hasattr(os, "waitid"):
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+        if pid:
+            self.reaped = (status, usage)
+        return bool(pid)
 
+    def exited(self, timeout: float) -> bool:
+        """Whether the leader has exited, waiting up to ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        while not self._check():
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            if self.fd is None:
+                time.sleep(min(0.01, left))
+            else:
+                poller = select.poll()
+                poller.register(self.fd, select.POLLIN)
+                poller.poll(max(1, int(left * 1000)))
+        return True
 
-def _open_pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return None
+    def reap(self) -> tuple[int, object]:
+        if self.reaped is None:
+            _, status, usage = os.wait4(self.pid, 0)
+            self.reaped = (status, usage)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        return self.reaped
 
 
 def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
@@ -145,22 +168,16 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     previous = _install_handlers(caught)
     was_subreaper = _set_subreaper(True)
     try:
-        with open(log_path, "wb") as log:
-            start = time.monotonic()
-            proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=full_env,
-                                    stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-        pidfd = _open_pidfd(proc.pid)
+        proc, start = _spawn(cmd, cwd, log_path, full_env)
+        leader = _Leader(proc.pid)
         try:
             if on_start is not None:
                 on_start(proc.pid)
-            timed_out, peak, ended = _supervise(proc.pid, pidfd, start + budget, grace, caught)
+            timed_out, peak, ended = _supervise(leader, start + budget, grace, caught)
         finally:
             kill_group(proc.pid)  # the leader, if still alive, and every straggler
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = leader.reap()
             proc.returncode = os.waitstatus_to_exitcode(status)
-            if pidfd is not None:
-                os.close(pidfd)
             _reap_group(proc.pid)
     finally:
         if was_subreaper is False:
@@ -180,19 +197,34 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     return result
 
 
-def _supervise(pgid: int, pidfd: int | None, deadline: float, grace: float,
+def _spawn(cmd: str, cwd: Path, log_path: Path, env: dict | None):
+    try:
+        with open(log_path, "wb") as log:
+            start = time.monotonic()
+            proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+    except OSError as exc:
+        from autoresearch_helpers.errors import AutoresearchError
+
+        raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to {log_path}: "
+                                f"{exc.strerror or exc}") from None
+    return proc, start
+
+
+def _supervise(leader: _Leader, deadline: float, grace: float,
                caught: list[int]) -> tuple[bool, int | None, float]:
     """Wait for the leader, sampling memory; stop the group at the deadline or on a signal.
 
     Returns (timed out, peak group RSS in bytes or None, when the leader exited).
     """
-    peak, interval, timed_out = None, POLL_FIRST, False
+    pgid, peak, interval, timed_out = leader.pid, None, POLL_FIRST, False
     while not caught:
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
             break
-        if _exited(pgid, pidfd, min(interval, left)):
+        if leader.exited(min(interval, left)):
             return False, peak, time.monotonic()
         interval = min(interval * 2, POLL_MAX)
         rss = group_rss_bytes(pgid)
@@ -201,7 +233,7 @@ def _supervise(pgid: int, pidfd: int | None, deadline: float, grace: float,
     kill_group(pgid, signal.SIGTERM)
     end = time.monotonic() + grace
     # a second Ctrl+C skips the grace
-    while len(caught) < 2 and not _exited(pgid, pidfd, min(0.05, max(0.0, end - time.monotonic()))):
+    while len(caught) < 2 and not leader.exited(min(0.05, max(0.0, end - time.monotonic()))):
         if time.monotonic() >= end:
             break
     return timed_out, peak, time.monotonic()

@@ -200,3 +200,32 @@ def test_tail_of_a_large_log_reads_from_the_end(tmp_path):
         fh.write(b"filler line\n" * 2_000_000)
         fh.write(b"the end")
     assert tail(log, lines=2) == "filler line\nthe end"
+
+
+def test_signal_handlers_are_restored(tmp_path):
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    run(tmp_path, "true")
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_without_waitid_and_pidfd(tmp_path, monkeypatch):
+    """macOS has neither: the leader is reaped at once and the group still cleaned up."""
+    monkeypatch.delattr(os, "waitid", raising=False)
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    result, log, pgid = run(tmp_path, "echo hi; sleep 600 & exit 4")
+    assert (result.exit_code, log.read_text()) == (4, "hi\n")
+    assert group_gone(pgid)
+    result, _, pgid = run(tmp_path, "sh -c 'sleep 600 & sleep 600'", budget=0.3, grace=0.3)
+    assert result.timed_out
+    assert group_gone(pgid)
+
+
+def test_cannot_start_is_one_clear_error(tmp_path):
+    from autoresearch_helpers.errors import AutoresearchError
+
+    with pytest.raises(AutoresearchError) as err:
+        run_command("true", tmp_path / "missing", tmp_path / "run.log", 10)
+    assert str(err.value) == (f"cannot run 'true' in {tmp_path / 'missing'} with its output to "
+                              f"{tmp_path / 'run.log'}: No such file or directory")
+    with pytest.raises(AutoresearchError, match="No such file or directory"):
+        run_command("true", tmp_path, tmp_path / "no" / "run.log", 10)
