@@ -134,6 +134,14 @@ def _run(cmd: list, what: str, fix: str) -> None:
                           f"{_tail(proc.stdout)}\nfix: {fix}")
 
 
+def _has_pip(venv: str) -> bool:
+    python = venv_python(venv)
+    if not os.path.exists(python):
+        return False
+    return subprocess.run([python, "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
 def copy_source(root: str, dest: str) -> str:
     """Copy what pip needs to build our package out of the read-only plugin root."""
     src = os.path.join(dest, "src")
@@ -159,12 +167,15 @@ def install(root: str, venv: str, version: str) -> None:
             return
         print(f"autoresearch: first run: installing the helper and its dependencies into {venv} "
               "(once, about a minute)", file=sys.stderr, flush=True)
-        shutil.rmtree(venv, ignore_errors=True)  # a previous install that did not finish
-        base = find_base_python()
-        major_minor = subprocess.run([base, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                     stdout=subprocess.PIPE, text=True).stdout.strip()
-        _run([base, "-m", "venv", venv], "creating the virtualenv",
-             f"install the venv module (Debian/Ubuntu: sudo apt install python{major_minor}-venv) and rerun")
+        if not _has_pip(venv):  # else a previous install stopped in pip: reuse its venv
+            shutil.rmtree(venv, ignore_errors=True)
+            base = find_base_python()
+            version_of_base = subprocess.run(
+                [base, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                stdout=subprocess.PIPE, text=True).stdout.strip()
+            _run([base, "-m", "venv", venv], "creating the virtualenv",
+                 f"install the venv module (Debian/Ubuntu: sudo apt install "
+                 f"python{version_of_base}-venv) and rerun")
         with tempfile.TemporaryDirectory(prefix="autoresearch-src-") as tmp:
             src = copy_source(root, tmp)
             _run([venv_python(venv), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",

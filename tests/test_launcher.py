@@ -1,0 +1,164 @@
+"""The plugin launcher: fast path, `--context` lines that never fail, and the one-time install."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autoresearch_helpers import __version__, launch
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCHER = ROOT / "autoresearch_helpers" / "launch.py"
+NOT_INSTALLED = ("autoresearch: the helper is not installed yet; the first autoresearch command "
+                 "installs it (once)\n")
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory) -> str:
+    """A Python >= 3.10 that cannot import autoresearch_helpers (a fresh, empty venv)."""
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(launch.venv_python(str(venv)))
+    probe = subprocess.run([python, "-c", "import autoresearch_helpers"], capture_output=True,
+                           cwd=venv.parent)
+    assert probe.returncode != 0, "the bare venv must not see our package"
+    return python
+
+
+def launcher(python: str, *args: str, cwd: Path, data: Path, env: dict | None = None,
+             launcher_path: Path = LAUNCHER) -> subprocess.CompletedProcess:
+    full = dict(os.environ, XDG_DATA_HOME=str(data))
+    full.update(env or {})
+    return subprocess.run([python, str(launcher_path), *args], cwd=cwd, capture_output=True,
+                          text=True, env=full, timeout=600)
+
+
+def test_an_installed_helper_is_used_directly(tmp_path):
+    proc = launcher(sys.executable, "--version", cwd=tmp_path, data=tmp_path / "data")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"autoresearch {__version__}\n", "")
+    assert not (tmp_path / "data").exists()
+
+
+def test_exit_code_and_output_of_the_helper_come_through(make_repo, tmp_path):
+    repo = make_repo({"a.txt": "x\n"})
+    proc = launcher(sys.executable, "status", "--brief", cwd=repo, data=tmp_path / "data")
+    assert proc.returncode == 0
+    assert proc.stdout == "no autoresearch session in this repository (start one with: autoresearch setup)\n"
+    proc = launcher(sys.executable, "no-such-verb", cwd=repo, data=tmp_path / "data")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("autoresearch: error: unknown verb 'no-such-verb'\n")
+
+
+def test_context_without_the_helper_prints_one_line_and_installs_nothing(bare_python, make_repo, tmp_path):
+    repo = make_repo({"a.txt": "x\n"})
+    proc = launcher(bare_python, "--context", "status", "--brief", cwd=repo, data=tmp_path / "data")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, NOT_INSTALLED, "")
+    assert not (tmp_path / "data").exists()
+
+
+def test_context_never_fails_outside_a_git_repository(tmp_path):
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    proc = launcher(sys.executable, "--context", "status", cwd=outside, data=tmp_path / "data")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("autoresearch status: error: ")
+    assert proc.stdout.count("\n") == 1
+
+
+def test_a_module_named_like_a_standard_one_never_shadows_it(tmp_path):
+    """Run as a file, the package folder is first on sys.path: the launcher drops it."""
+    plugin = tmp_path / "plugin"
+    shutil.copytree(ROOT / "autoresearch_helpers", plugin / "autoresearch_helpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("re", "tempfile", "subprocess"):
+        (plugin / "autoresearch_helpers" / f"{name}.py").write_text("raise SystemExit('shadowed!')\n")
+    proc = launcher(sys.executable, "--version", cwd=tmp_path, data=tmp_path / "data",
+                    launcher_path=plugin / "autoresearch_helpers" / "launch.py")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"autoresearch {__version__}\n", "")
+
+
+def test_unwritable_data_folder_is_one_message(bare_python, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    proc = launcher(bare_python, "--version", cwd=tmp_path, data=blocker)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("autoresearch: cannot install the helper: [Errno 20] Not a directory")
+    assert lines[1] == (f"fix: make {blocker}/autoresearch writable, or set XDG_DATA_HOME to a "
+                        "writable folder, and rerun")
+    assert proc.stdout == ""
+
+
+@pytest.mark.slow
+def test_first_install_fails_offline_then_installs_once_and_is_reused(bare_python, make_repo, tmp_path):
+    """Needs PyPI. A failed install says what to do and leaves no marker; the next two
+    (concurrent) first calls share one install; after that the marker is reused."""
+    repo = make_repo({"a.txt": "x\n"})
+    data = tmp_path / "data"
+    venv = data / "autoresearch" / f"venv-{__version__}"
+    installing = (f"autoresearch: first run: installing the helper and its dependencies into "
+                  f"{venv} (once, about a minute)")
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(empty), "PIP_CONFIG_FILE": os.devnull}
+    failed = launcher(bare_python, "--version", cwd=tmp_path, data=data, env=offline)
+    assert failed.returncode == 1
+    lines = failed.stderr.splitlines()
+    assert lines[0] == installing
+    assert lines[1].startswith("autoresearch: installing the helper with pip failed (")
+    assert lines[-1] == ("fix: make https://pypi.org reachable (behind a proxy: export "
+                         "HTTPS_PROXY=...) and rerun the same command")
+    assert failed.stdout == ""
+    assert not (venv / launch.MARKER).exists()
+
+    env = dict(os.environ, XDG_DATA_HOME=str(data))
+    first = [subprocess.Popen([bare_python, str(LAUNCHER), "status", "--brief"], cwd=repo,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.communicate(timeout=600), p.returncode) for p in first]
+    no_session = "no autoresearch session in this repository (start one with: autoresearch setup)\n"
+    assert [(code, out) for (out, _), code in results] == [(0, no_session)] * 2, results
+    assert sorted(err for (_, err), _ in results) == ["", installing + "\n"]
+    marker = venv / launch.MARKER
+    assert marker.read_text() == f"{__version__}\n"
+    stamp = marker.stat().st_mtime_ns
+
+    again = launcher(bare_python, "status", "--brief", cwd=repo, data=data)
+    assert (again.returncode, again.stdout, again.stderr) == (0, no_session, "")
+    context = launcher(bare_python, "--context", "status", "--brief", cwd=repo, data=data)
+    assert (context.returncode, context.stdout, context.stderr) == (0, no_session, "")
+    assert marker.stat().st_mtime_ns == stamp
+
+
+# --- the pure pieces ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("env, expected", [
+    ({"CLAUDE_PLUGIN_DATA": "/p/data", "XDG_DATA_HOME": "/x"}, "/p/data"),
+    ({"XDG_DATA_HOME": "/x"}, "/x/autoresearch"),
+    ({"CLAUDE_PLUGIN_DATA": "", "XDG_DATA_HOME": "/x"}, "/x/autoresearch"),
+])
+def test_data_dir(env, expected):
+    assert launch.data_dir(env) == expected
+
+
+def test_data_dir_defaults_to_the_users_share_folder():
+    assert launch.data_dir({}) == str(Path.home() / ".local" / "share" / "autoresearch")
+
+
+@pytest.mark.parametrize("marker, expected", [("0.1.0\n", True), ("0.0.9\n", False), (None, False)])
+def test_ready_needs_a_marker_of_this_version(tmp_path, marker, expected):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    if marker is not None:
+        (venv / launch.MARKER).write_text(marker)
+    assert launch.ready(str(venv), "0.1.0") is expected
+
+
+def test_read_version_matches_the_package():
+    assert launch.read_version(str(ROOT)) == __version__
