@@ -11,7 +11,7 @@ API (stable; other verbs build on it):
     find_root(start=None) -> Path             the folder whose logs to read
     Summary                                   see the class below; .to_json() -> dict
     Experiment                                one row shown (number, commit, value, delta, ...)
-    Tally(direction, last)                    the streaming accumulator; .feed(bytes of whole
+    Tally(direction, last)                    (module tally) the streaming accumulator; .feed(whole
                                               TSV lines) / .add(...); .summary(...) -> Summary
     better(a, b, direction) -> bool           a strictly better than b
     tidy(x) -> float | None                   a derived number without float noise
@@ -38,9 +38,7 @@ Rules:
 
 from __future__ import annotations
 
-import math
 from array import array
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,109 +134,6 @@ class Summary:
         }
 
 
-class Tally:
-    """Counts, best and trend of one results.tsv, fed whole lines as they come."""
-
-    def __init__(self, direction: str, last: int = 10):
-        self.direction, self.last = direction, last
-        self.sessions = 0
-        self._start()
-
-    def _start(self) -> None:
-        self.n = -1  # number of the last row; -1: no baseline yet
-        self.counts = {b"keep": 0, b"discard": 0, b"crash": 0}
-        self.best_value: float | None = None
-        self.best_row: tuple | None = None
-        self.baseline: tuple | None = None
-        self.metric = b""
-        self.values, self.best_series = array("d"), array("d")
-        self.statuses = bytearray()
-        self.recent: deque = deque(maxlen=max(self.last, 0) or 1)
-
-    def feed(self, data: bytes) -> None:
-        """Take a block of whole results.tsv lines (joined by newlines)."""
-        higher = self.direction == HIGHER
-        for line in data.split(b"\n"):
-            parts = line.split(b"\t", 4)
-            if len(parts) != 5:
-                continue
-            status = parts[3]
-            if status == b"keep":
-                try:
-                    value = float(parts[2])
-                except ValueError:
-                    continue
-                if value != value or value in (math.inf, -math.inf):
-                    continue
-                if self.n < 0 or parts[4] == b"baseline":
-                    self._start()
-                    self.sessions += 1
-                    self.baseline, self.metric = parts, parts[1]
-                best = self.best_value
-                if best is None or (value > best if higher else value < best):
-                    self.best_value, self.best_row = value, (self.n + 1, parts)
-            elif status == b"discard" or status == b"crash":
-                if self.n < 0:
-                    continue  # an experiment before any baseline: not ours to count
-                if status == b"crash":
-                    value = NAN
-                else:
-                    try:
-                        value = float(parts[2])
-                    except ValueError:
-                        continue
-                best = self.best_value
-            else:
-                continue  # the header, or a foreign line
-            self.n += 1
-            self.counts[status] += 1
-            self.values.append(value)
-            self.statuses.append(status[0])
-            self.best_series.append(self.best_value)
-            self.recent.append((self.n, parts, best))
-
-    def add(self, commit: str, metric: str, value: float | None, status: str,
-            description: str) -> None:
-        """Take one experiment given as fields (the JSONL path of ``--tag``)."""
-        raw = "" if value is None else repr(value)
-        fields = [commit, logs.escape_field(metric), raw, status, logs.escape_field(description)]
-        self.feed("\t".join(fields).encode("utf-8"))
-
-    def summary(self, root: Path, tag: str | None, details: dict | None = None,
-                crash_reasons: dict | None = None, source: str = "results.tsv") -> Summary:
-        details = details or {}
-        recent = [self._experiment(n, parts, best, details) for n, parts, best in self.recent]
-        base = self.baseline
-        best = self.best_row
-        return Summary(
-            root=Path(root), metric=self.metric.decode("utf-8", "replace"),
-            direction=self.direction, tag=tag,
-            experiments=max(self.n, 0), keep=max(self.counts[b"keep"] - 1, 0),
-            discard=self.counts[b"discard"], crash=self.counts[b"crash"],
-            baseline=None if base is None else {"value": float(base[2]),
-                                                "commit": base[0].decode()},
-            best=None if best is None else {
-                "value": self.best_value, "commit": best[1][0].decode(),
-                "description": _text(best[1][4]), "experiment": best[0]},
-            recent=recent[-self.last:] if self.last > 0 else [],
-            values=self.values, statuses=bytes(self.statuses), best_series=self.best_series,
-            crash_reasons=dict(crash_reasons or {}), sessions=max(self.sessions, 1),
-            source=source)
-
-    def _experiment(self, n: int, parts: list, best: float | None, details: dict) -> Experiment:
-        status, commit = parts[3].decode(), parts[0].decode("utf-8", "replace")
-        value = None if status == "crash" else float(parts[2])
-        delta = None if value is None or best is None or n == 0 else value - best
-        exp = Experiment(n, commit, value, delta, status, _text(parts[4]))
-        found = details.get(n)
-        if found is None or (found.get("commit") and found.get("commit") != commit):
-            found = details.get(commit)
-        if found:
-            exp.error, exp.reason = found.get("error"), found.get("reason")
-            exp.duration_s, exp.memory_gb = _num(found.get("duration_s")), _num(found.get("memory_gb"))
-        return exp
-
-
 def tidy(x: float | None) -> float | None:
     """A derived number without float noise (12 significant digits): -0.0999999 -> -0.1."""
     return None if x is None else float(f"{x:.12g}")
@@ -250,6 +145,9 @@ def _text(raw: bytes) -> str:
 
 def _num(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+from autoresearch_helpers.tally import Tally  # noqa: E402  (it builds the classes above)
 
 
 def find_root(start: Path | None = None) -> Path:

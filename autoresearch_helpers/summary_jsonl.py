@@ -48,38 +48,60 @@ def _note_start(info: SessionInfo, record: dict) -> None:
     info.metric, info.base_commit = d.get("metric"), d.get("base_commit")
 
 
+# as logs.append_jsonl writes them (separators ", " and ": "): searched as plain bytes
+START = b'"action": "session_start"'
+ERROR = b'"error": "'
+
+
 def session_info(root: Path, want: int = 30) -> SessionInfo:
-    """The current session as the JSONL tells it (empty when there is no JSONL)."""
+    """The current session as the JSONL tells it (empty when there is no JSONL).
+
+    Two reads from the end: lines until ``want`` experiment_done records are parsed, then
+    blocks searched (bytes.find, in C) for the error of every crash since the last
+    session_start. In a record a quote inside a string is escaped, so these two patterns
+    only ever match a key and its value.
+    """
     info = SessionInfo()
+    path = logs.jsonl_path(root)
     kept = 0
-    tag_seen = None
-    for line in tailread.iter_lines_backward(logs.jsonl_path(root)):
-        if b'"session_start"' in line:
-            record = _load(line)
-            if record and record.get("action") == "session_start":
-                _note_start(info, record)
-                break
-            continue
+    for line in tailread.iter_lines_backward(path) if want > 0 else ():
+        if START in line or kept >= want:
+            break
         if b'"experiment_done"' not in line:
-            continue
-        if kept >= want and b'"error"' not in line:
             continue
         record = _load(line)
         if not record or record.get("action") != "experiment_done":
             continue
         d = record["details"]
-        tag_seen = tag_seen or record.get("tag")
-        if d.get("status") == "crash" or record.get("status") == "fail":
-            reason = str(d.get("error") or "unknown")
-            info.crash_reasons[reason] = info.crash_reasons.get(reason, 0) + 1
-        if kept < want:
-            kept += 1
-            if isinstance(d.get("experiment"), int):
-                info.details.setdefault(d["experiment"], d)
-            if d.get("commit"):
-                info.details.setdefault(str(d["commit"]), d)
-    info.tag = info.tag or tag_seen
+        info.tag = info.tag or record.get("tag")
+        kept += 1
+        if isinstance(d.get("experiment"), int):
+            info.details.setdefault(d["experiment"], d)
+        if d.get("commit"):
+            info.details.setdefault(str(d["commit"]), d)
+    reasons = info.crash_reasons
+    for block in tailread.iter_blocks_backward(path):
+        start = block.rfind(START)
+        _count_errors(block, start + len(START) if start >= 0 else 0, reasons)
+        if start >= 0:
+            head = block.rfind(b"\n", 0, start) + 1
+            end = block.find(b"\n", start)
+            record = _load(block[head:end if end >= 0 else len(block)])
+            if record:
+                _note_start(info, record)
+            break
     return info
+
+
+def _count_errors(block: bytes, pos: int, reasons: dict) -> None:
+    find = block.find
+    pos = find(ERROR, pos)
+    while pos >= 0:
+        pos += len(ERROR)
+        end = find(b'"', pos)
+        reason = block[pos:end].decode("utf-8", "replace") or "unknown"
+        reasons[reason] = reasons.get(reason, 0) + 1
+        pos = find(ERROR, end)
 
 
 def direction_for(root: Path, hint: str | None = None) -> str:

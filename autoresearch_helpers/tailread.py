@@ -116,3 +116,39 @@ def consume(path: Path, feed, start: int = 0) -> int:
             feed(next(blocks))
         except StopIteration as stop:
             return stop.value
+
+
+def iter_blocks_backward(path: Path, size: int = 1 << 22) -> Iterator[bytes]:
+    """Blocks of whole lines from the end of ``path`` to its start (a torn last line dropped).
+
+    Each block ends just before a newline and starts at a line start, so a pattern that
+    cannot span lines is found by searching the blocks alone.
+    """
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with fh:
+        pos = fh.seek(0, os.SEEK_END)
+        pending = b""  # the head of the block read last: a line that may start earlier
+        torn = True  # until the last newline is found
+        while pos > 0:
+            start = max(0, pos - size)
+            fh.seek(start)
+            data = fh.read(pos - start) + pending
+            pos = start
+            if torn:
+                nl = data.rfind(b"\n")
+                if nl < 0:
+                    pending = data
+                    continue
+                data, torn = data[:nl], False
+            pending = b""
+            if pos > 0:
+                cut = data.find(b"\n")
+                if cut < 0:  # one line longer than a block
+                    pending = data
+                    continue
+                pending, data = data[:cut], data[cut + 1:]
+            if data:
+                yield data

@@ -108,7 +108,10 @@ def test_model_tails_only_new_bytes(repo):
 
 
 def tmux(name, *args):
-    return subprocess.run(["tmux", "-L", name, *args], capture_output=True, text=True)
+    # a private server (its own socket name) whose socket lives in the test's HOME
+    env = {**os.environ, "TMUX_TMPDIR": os.environ["HOME"]}
+    env.pop("TMUX", None)
+    return subprocess.run(["tmux", "-L", name, *args], capture_output=True, text=True, env=env)
 
 
 def wait_for(name, needle, deadline=20.0):
