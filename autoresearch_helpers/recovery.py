@@ -48,8 +48,16 @@ def recover(root: Path, state: dict, head: str | None) -> list[str]:
         number, commit = lost["number"], lost["commit"]
         tag = f"autoresearch/{state['tag']}/rejected/{number}"
         gitops.tag(root, tag, commit)
+        kept_edits = False
         if head == commit:
-            gitops.reset_hard(root, champion)
+            # edits made to the editable files after the interruption stay on disk
+            edited = gitops.git(root, "diff", "--name-only", "HEAD", "--",
+                                *state.get("editable", [])).strip()
+            if edited:
+                gitops.git(root, "reset", "-q", "--mixed", champion)
+                kept_edits = True
+            else:
+                gitops.reset_hard(root, champion)
         if _last_tsv_commit(root) != journal.short(commit):
             journal.record(root, state, number=number, status="crash", value=None,
                            commit=commit, description=lost.get("description", ""),
@@ -58,6 +66,9 @@ def recover(root: Path, state: dict, head: str | None) -> list[str]:
         notes.append(f"recovered: experiment {number} was interrupted; recorded as a crash, "
                      f"reset to the champion {journal.short(champion)} (its commit is kept "
                      f"as tag {tag})")
+        if kept_edits:
+            notes.append("the editable files were changed after the interruption: that "
+                         "version stays in the working tree, to be evaluated now")
     elif pending:
         notes.append("recovered: an interrupted run had committed nothing; the working tree "
                      "is as it was")

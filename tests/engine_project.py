@@ -20,8 +20,18 @@ CONFIG = """# Project notes
 """
 
 
+def config_text(extra: str = "") -> str:
+    """The CLAUDE.md text; a key given in ``extra`` replaces the default line of that key."""
+    lines = CONFIG.format(extra=extra).splitlines(keepends=True)
+    given = {line.split(":")[0] for line in extra.splitlines() if line.startswith("- ")}
+    head = CONFIG.split("{extra}")[0].count("\n")
+    kept = [line for i, line in enumerate(lines)
+            if not (i < head and line.startswith("- ") and line.split(":")[0] in given)]
+    return "".join(kept)
+
+
 def project(extra: str = "", value: float = 5.0, files: dict | None = None) -> dict:
-    out = {"exp.py": EXP.format(v=value), "CLAUDE.md": CONFIG.format(extra=extra),
+    out = {"exp.py": EXP.format(v=value), "CLAUDE.md": config_text(extra),
            "data.txt": "fixed data\n"}
     out.update(files or {})
     return out

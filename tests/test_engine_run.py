@@ -75,9 +75,6 @@ def test_higher_is_better(make_repo, cli):
     from engine_project import project
 
     repo = make_repo(project(extra="- metric_direction: maximize"))
-    repo_cfg = (repo / "CLAUDE.md").read_text().replace("- metric_direction: lower_is_better\n", "")
-    (repo / "CLAUDE.md").write_text(repo_cfg)
-    git(repo, "commit", "-qam", "maximize")
     assert cli(repo, "setup", "--tag", "t1").code == 0
     edit(repo, 4.0)
     assert cli(repo, "run", "-d", "lower").out.startswith("experiment 1: DISCARD")
@@ -185,6 +182,11 @@ def test_spec_jq_queries_work_on_our_log(session_repo, cli):
                          check=True).stdout.splitlines()
     binding = [jq.compile(program).input_value(json.loads(line)).first()
                for line in log.read_text().splitlines()]
-    assert tsv == binding
+
+    def norm(line):  # jq prints 5 where Python's binding prints 5.0
+        parts = line.split("\t")
+        return parts[:2] + [float(parts[2]) if parts[2] else None]
+
+    assert [norm(x) for x in tsv] == [norm(x) for x in binding]
     assert [line.split("\t")[1] for line in tsv if line.split("\t")[1]] == \
         ["keep", "keep", "discard"]
