@@ -209,3 +209,25 @@ def test_versions_agree():
     assert plugin["version"] == listed["version"] == version
     assert (plugin["name"], listed["name"], listed["source"]) == ("autoresearch", "autoresearch", "./")
     assert plugin["commands"] == "./autoresearch.md"
+
+
+def test_marketplace_add_then_install_then_the_command_renders(claude, make_repo, tmp_path):
+    """What a user does: /plugin marketplace add <repo>; /plugin install autoresearch@autoresearch."""
+    home = tmp_path / "claude-home"
+    home.mkdir()
+    repo = make_repo({"train.py": "lr = 0.01\n"})
+    for args in (["marketplace", "add", str(ROOT)], ["install", "autoresearch@autoresearch"]):
+        proc = subprocess.run([claude, "plugin", *args], cwd=repo, capture_output=True, text=True,
+                              timeout=120, env=clean_env(home))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Successfully installed plugin: autoresearch@autoresearch" in proc.stdout
+    proc = subprocess.run([claude, "-p", "/autoresearch setup", "--output-format", "stream-json",
+                           "--verbose"], cwd=repo, capture_output=True, text=True, timeout=120,
+                          env=clean_env(home))
+    shown = Render(proc, home)
+    assert (shown.code, shown.result["result"]) == (1, NOT_LOGGED_IN), shown
+    (plugin,) = [p for p in shown.init["plugins"] if p["name"] == "autoresearch"]
+    assert plugin["source"] == "autoresearch@autoresearch"
+    assert not shown.init.get("plugin_errors")
+    assert "\n- Argument (empty when none was given): `setup`\n" in shown.prompt
+    assert "${CLAUDE_PLUGIN_ROOT}" not in shown.prompt
