@@ -74,11 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autoresearch {__version__}")
         return 0
     verb, rest = argv[0], argv[1:]
-    if verb not in VERBS or verb not in available_verbs():
+    module = None
+    if verb in VERBS:
+        try:
+            module = _module(verb)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"autoresearch_helpers.commands.{MODULE_NAMES.get(verb, verb)}":
+                raise
+    if module is None:
         print(f"autoresearch: error: unknown verb {verb!r}\n", file=sys.stderr)
         print(_top_help(), file=sys.stderr)
         return 2
-    module = _module(verb)
     parser = argparse.ArgumentParser(prog=f"autoresearch {verb}", description=VERBS[verb])
     module.add_arguments(parser)
     args = parser.parse_args(rest)  # exits 2 on bad usage, as argparse does

@@ -16,8 +16,9 @@ Values are compared with a relative tolerance of 1e-12, so that float noise such
 
 from __future__ import annotations
 
+from autoresearch_helpers.record import Record
+
 import math
-from dataclasses import asdict, dataclass
 
 from autoresearch_helpers.stats import mann_whitney_u, median
 
@@ -26,16 +27,13 @@ KEEP, DISCARD = "keep", "discard"
 _REL_TOL = 1e-12
 
 
-@dataclass
-class Decision:
-    status: str  # "keep" or "discard"
-    reason: str  # "improved", "simpler", "tie", "within min_delta", "not better", "not significant (p=…)"
-    value: float  # the candidate's value (the median of its samples)
-    delta: float  # value - champion
-    p_value: float | None = None  # when the rank test was run
+class Decision(Record):
+    """status "keep"/"discard"; reason "improved", "simpler", "tie", "within min_delta",
+    "not better" or "not significant (p=…)"; value the candidate's median; delta value -
+    champion; p_value when the rank test was run."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    FIELDS = ("status", "reason", "value", "delta", "p_value")
+    DEFAULTS = {"p_value": None}
 
 
 def _check_direction(direction: str) -> None:

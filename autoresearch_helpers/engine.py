@@ -11,11 +11,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 from autoresearch_helpers import gitops, journal, logs, scope, session
-from autoresearch_helpers.config import Config
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.measure import measure
 from autoresearch_helpers.recovery import recover
@@ -43,6 +42,8 @@ def _set_aside(root: Path, number: int, changes, champion: str) -> Path:
     The only untracked files removed are the ones the agent created in this experiment,
     and each is moved under .autoresearch/rejected/<n>/files/ first.
     """
+    import shutil
+
     folder = rejected_dir(root, number)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "change.patch").write_bytes(gitops.binary_patch(root))
@@ -55,10 +56,22 @@ def _set_aside(root: Path, number: int, changes, champion: str) -> Path:
     return folder
 
 
+def frozen_config(data: dict) -> SimpleNamespace:
+    """The configuration setup validated and froze in session.json (Config.to_dict form).
+
+    Read as it is: re-validating (and importing the config machinery) on every experiment
+    would cost start-up time for nothing, since the session's configuration never changes.
+    """
+    return SimpleNamespace(values=data["values"], measure=data.get("measure") or "printed",
+                           artifact=data.get("artifact"), unit=data.get("unit"),
+                           editable=list(data.get("editable") or []),
+                           readonly=list(data.get("readonly") or []))
+
+
 def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -> dict:
     """Evaluate the change in the working tree. Call with the session lock held."""
     state = load_active(root)
-    cfg = Config.from_dict(root, state["config"])
+    cfg = frozen_config(state["config"])
     champion = state["champion"]
     number = state.get("experiments", 0) + 1
     limit = cfg.values.get("max_experiments")
@@ -102,7 +115,8 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
                                 f"({', '.join(cfg.editable)}). Edit one, then run again.")
 
     paths = sorted({p for _, path, orig in changes for p in (path, orig) if p})
-    commit = gitops.commit_paths(root, paths, f"experiment: {description}", allow_empty=True)
+    commit = gitops.commit_paths(root, paths, f"experiment: {description}", allow_empty=True,
+                                 untracked=any(code == "??" for code, _, _ in changes))
     state["pending"] = {"number": number, "commit": commit, "description": description}
     session.save(root, state)
     logs.log_event(root, "experiment_start", {"experiment": number, "description": description,
@@ -149,7 +163,7 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
     return out
 
 
-def _decide(root: Path, cfg: Config, state: dict, m, commit: str):
+def _decide(root: Path, cfg, state: dict, m, commit: str):
     from autoresearch_helpers.decide import decide
 
     v = cfg.values

@@ -118,15 +118,24 @@ def status_v2(root: Path) -> tuple[str | None, str | None, list[tuple[str, str, 
     return oid, branch, entries
 
 
-def commit_paths(root: Path, paths: list[str], message: str, *, allow_empty: bool = False) -> str:
-    """Stage exactly ``paths`` (additions, changes, deletions) and commit; return the sha."""
-    if paths:
-        git(root, "add", "-A", "--", *paths)
-    args = [*_COMMIT_OPTS, "commit", "-q", "--no-verify", "-m", message]
+def commit_paths(root: Path, paths: list[str], message: str, *, untracked: bool = True,
+                 allow_empty: bool = False) -> str:
+    """Commit exactly ``paths`` (additions, changes, deletions); return the full sha.
+
+    When every path is already tracked, one `git commit -- paths` stages and commits them;
+    new files need a `git add` first. The summary line is printed with full-length hashes
+    (core.abbrev=40) so no `rev-parse` is needed afterwards.
+    """
+    args = [*_COMMIT_OPTS, "-c", "core.abbrev=40", "commit", "--no-verify", "-m", message]
     if allow_empty:
         args.append("--allow-empty")
-    git(root, *args)
-    return head(root)
+    if paths and untracked:
+        git(root, "add", "-A", "--", *paths)
+    elif paths:
+        args += ["--", *paths]
+    first = git(root, *args).split("\n", 1)[0]  # "[branch <sha>] subject"
+    sha = first.split("]", 1)[0].rsplit(" ", 1)[-1] if first.startswith("[") else ""
+    return sha if len(sha) == 40 else head(root)
 
 
 def reset_hard(root: Path, commit: str) -> None:

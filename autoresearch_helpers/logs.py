@@ -13,9 +13,9 @@ import json
 import math
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections import namedtuple
+from collections.abc import Iterator
 
 SCHEMA = 1
 TSV_NAME = "results.tsv"
@@ -102,7 +102,6 @@ def append_line(path: Path, line: str) -> None:
         written = os.write(fd, data)
         while written < len(data):  # only on exotic file systems
             written += os.write(fd, data[written:])
-        os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -163,13 +162,8 @@ def log_event(root: Path, action: str, details: dict, *, tag: str | None, ok: bo
 
 # --- reading ---------------------------------------------------------------------------
 
-@dataclass
-class Row:
-    commit: str
-    metric: str
-    value: float | None  # None for a crash
-    status: str
-    description: str
+# One results.tsv row; value is None for a crash.
+Row = namedtuple("Row", "commit metric value status description")
 
 
 def parse_tsv_line(line: str) -> Row | None:

@@ -3,22 +3,21 @@ then verify_command. Shared by the baseline (setup) and every experiment (run)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from autoresearch_helpers import metrics, runner
+from autoresearch_helpers.record import Record
 
 RUN_LOG = "run.log"
 
 
-@dataclass
-class Measurement:
-    samples: list[float] = field(default_factory=list)
-    error: str | None = None  # timeout, exit_N, metric_missing, ..., verify_failed
-    detail: str = ""  # one line saying what went wrong
-    log: str = RUN_LOG  # the log whose tail explains the error
-    duration_s: float = 0.0
-    memory_gb: float | None = None
+class Measurement(Record):
+    """samples; error (timeout, exit_N, metric_missing, ..., verify_failed) with a one-line
+    detail and the log whose tail explains it; duration_s; memory_gb."""
+
+    FIELDS = ("samples", "error", "detail", "log", "duration_s", "memory_gb")
+    DEFAULTS = {"samples": list, "error": None, "detail": "", "log": RUN_LOG,
+                "duration_s": 0.0, "memory_gb": None}
 
     @property
     def value(self) -> float | None:

@@ -240,12 +240,16 @@ def artifact_size(root: Path, pattern: str, unit: str) -> float:
     return sum(_tree_bytes(p) for p in found) / factor
 
 
+# How a metric is measured; adapters name one of these (adapters.base re-exports them).
+PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_parse)
+ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
+WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
+
+
 def measure(root: Path, *, metric_name: str, measure: str, metric_parse: str | None = None,
             artifact: str | None = None, unit: str | None = None, run_result=None,
             log_path: Path | None = None) -> float:
     """The metric of the run that just ended; metric_parse, when set, always wins."""
-    from autoresearch_helpers.adapters.base import ARTIFACT_SIZE, PRINTED, WALL_TIME
-
     if metric_parse:
         return parse_command(metric_parse, Path(root))
     if measure == PRINTED:

@@ -25,10 +25,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autoresearch_helpers.metrics import clean_line, iter_lines_backward
+from autoresearch_helpers.record import Record
 
 GIB = 1024**3
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
@@ -36,16 +36,13 @@ _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
 
 
-@dataclass
-class RunResult:
-    exit_code: int | None  # the shell's exit status; -N when it was killed by signal N
-    timed_out: bool
-    duration_s: float
-    peak_memory_gb: float | None  # GiB; peak summed RSS of the group (None: not measurable)
-    interrupted: bool = False
+class RunResult(Record):
+    """exit_code: the shell's exit status, -N when it was killed by signal N; timed_out;
+    duration_s; peak_memory_gb: GiB, peak summed RSS of the group (None: not measurable);
+    interrupted."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    FIELDS = ("exit_code", "timed_out", "duration_s", "peak_memory_gb", "interrupted")
+    DEFAULTS = {"interrupted": False}
 
 
 class RunInterrupted(KeyboardInterrupt):

@@ -57,15 +57,17 @@ def load(root: Path) -> dict | None:
 
 
 def save(root: Path, state: dict) -> None:
-    """Replace session.json atomically (write a temporary file, fsync, rename)."""
+    """Replace session.json atomically (write a temporary file, rename over the old one).
+
+    A reader or a killed writer never sees half a file. No fsync: the guarantee is against
+    a killed process, not a power cut, and it would cost milliseconds per experiment.
+    """
     path = session_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".session.{os.getpid()}.tmp")
     data = json.dumps(state, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 

@@ -17,10 +17,8 @@ from typing import Protocol, runtime_checkable
 LOWER = "lower_is_better"
 HIGHER = "higher_is_better"
 
-# How the metric of one experiment is measured (metrics.py implements each).
-PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_parse)
-ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
-WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
+# How the metric of one experiment is measured (metrics.py defines and implements each).
+from autoresearch_helpers.metrics import ARTIFACT_SIZE, PRINTED, WALL_TIME  # noqa: E402,F401
 
 
 @dataclass

@@ -1,0 +1,92 @@
+"""Per-experiment overhead of `autoresearch run`, as a ratio to a floor measured alongside.
+
+The experiment is trivial (`echo 'score: 1'`), so what is timed is the helper itself:
+interpreter start, scope check, commit, run, parse, decide, reset, logs. The floor is what
+any loop that commits its candidate must pay: `python -c pass` plus one `git commit`.
+Both are measured interleaved in the same run (these machines are noisy); the ratio of
+medians is the number to watch. Target: <= 2.0x.
+
+    python bench/overhead.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CONFIG = """## autoresearch
+- target_file: exp.txt
+- run_command: echo 'score: 1'
+- metric_name: score
+- metric_direction: lower_is_better
+"""
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).with_name("autoresearch")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "autoresearch_helpers"]
+
+
+def sh(cwd, *args):
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+
+
+def make_repo(path: Path) -> None:
+    path.mkdir()
+    sh(path, "git", "init", "-q", "-b", "main")
+    (path / "exp.txt").write_text("0\n")
+    (path / "CLAUDE.md").write_text(CONFIG)
+    sh(path, "git", "add", "-A")
+    sh(path, "git", "commit", "-q", "-m", "init")
+
+
+def timed(cmd, cwd) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args(argv)
+    env_keys = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+                "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    os.environ.update(env_keys)
+    tmp = Path(tempfile.mkdtemp(prefix="ar-bench-"))
+    try:
+        exp, floor_repo = tmp / "exp", tmp / "floor"
+        make_repo(exp)
+        make_repo(floor_repo)
+        subprocess.run([*cli(), "setup", "--tag", "bench"], cwd=exp, check=True,
+                       capture_output=True)
+        ours, floor = [], []
+        for i in range(args.runs):
+            (exp / "exp.txt").write_text(f"{i + 1}\n")
+            ours.append(timed([*cli(), "run", "-d", f"edit {i}"], exp))
+            (floor_repo / "exp.txt").write_text(f"{i + 1}\n")
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            subprocess.run(["git", "commit", "-q", "-am", f"edit {i}"], cwd=floor_repo,
+                           check=True, capture_output=True)
+            floor.append(time.perf_counter() - start)
+        o, f = statistics.median(ours), statistics.median(floor)
+        print(f"autoresearch run    median {o * 1000:7.1f} ms  (min {min(ours) * 1000:.1f}, "
+              f"max {max(ours) * 1000:.1f}, {len(ours)} runs)")
+        print(f"floor (python+git)  median {f * 1000:7.1f} ms  (min {min(floor) * 1000:.1f}, "
+              f"max {max(floor) * 1000:.1f}, {len(floor)} runs)")
+        print(f"ratio               {o / f:.2f}x  (target <= 2.0x)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
