@@ -181,7 +181,8 @@ def install(root: str, venv: str, version: str) -> None:
             _run([venv_python(venv), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                   "--no-input", src],
                  "installing the helper with pip",
-                 "make https://pypi.org reachable (behind a proxy: export HTTPS_PROXY=...) and rerun "
+                 "make the Python package index reachable for pip (behind a proxy: export "
+                 "HTTPS_PROXY=...) and rerun "
                  "the same command")
         with open(os.path.join(venv, MARKER), "w", encoding="utf-8") as fh:
             fh.write(version + "\n")

@@ -111,7 +111,7 @@ def test_first_install_fails_offline_then_installs_once_and_is_reused(bare_pytho
     lines = failed.stderr.splitlines()
     assert lines[0] == installing
     assert lines[1].startswith("autoresearch: installing the helper with pip failed (")
-    assert lines[-1] == ("fix: make https://pypi.org reachable (behind a proxy: export "
+    assert lines[-1] == ("fix: make the Python package index reachable for pip (behind a proxy: export "
                          "HTTPS_PROXY=...) and rerun the same command")
     assert failed.stdout == ""
     assert not (venv / launch.MARKER).exists()

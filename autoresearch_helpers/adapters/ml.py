@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
 from autoresearch_helpers.adapters.base import HIGHER, LOWER, PRINTED, Detection
@@ -146,12 +147,11 @@ class MLAdapter:
             others = ", ".join(n for n, _, _ in printed if n != metric)
             notes.append(f"metric {metric} printed by train.py (line {line})"
                          + (f"; also printed: {others}" if others else ""))
-            if sep == "=":
-                notes.append(f"train.py prints {metric}=value: print '{metric}: value' "
-                             "or set metric_parse")
         else:
             notes.append(f"train.py prints no known metric as 'name: value'; default {metric}")
-        run = "python train.py"
+        # `python` where it exists (virtualenvs, conda, pyenv); else the python3 every
+        # Python >= 3 install provides
+        run = "python train.py" if shutil.which("python") else "python3 train.py"
         if is_file(root / "uv.lock"):
             run = "uv run train.py"
             evidence.append("uv.lock")

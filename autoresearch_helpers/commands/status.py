@@ -29,6 +29,11 @@ def direction_words(direction: str) -> str:
     return "higher is better" if direction == "higher_is_better" else "lower is better"
 
 
+def _budget(state: dict) -> str:
+    value = ((state.get("config") or {}).get("values") or {}).get("time_budget")
+    return "?" if value is None else f"{value:g}"
+
+
 def brief_lines(root, state: dict, last: int = 5) -> list[str]:
     champion = state.get("champion") or {}
     baseline = state.get("baseline") or {}
@@ -36,7 +41,8 @@ def brief_lines(root, state: dict, last: int = 5) -> list[str]:
     lines = [f"session {state['tag']} on {state['branch']} · metric {state['metric_name']} "
              f"({direction_words(state['direction'])})",
              "editable: " + ", ".join(state.get("editable", []))
-             + (" · read-only: " + ", ".join(state["readonly"]) if state.get("readonly") else "")]
+             + (" · read-only: " + ", ".join(state["readonly"]) if state.get("readonly") else "")
+             + f" · time budget {_budget(state)} s per run"]
     if not champion:
         lines.append("no baseline yet: run 'autoresearch setup' to measure it")
         return lines
