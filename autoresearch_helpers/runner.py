@@ -28,12 +28,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autoresearch_helpers.metrics import clean_line, iter_lines_backward
+from autoresearch_helpers.procgroup import (  # noqa: F401  (kill_group is public here too)
+    group_rss_bytes, kill_group, reap_group, set_subreaper)
 from autoresearch_helpers.record import Record
 
 GIB = 1024**3
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-_PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
 
 
 class RunResult(Record):
@@ -68,40 +69,6 @@ def error_code(result: RunResult) -> str | None:
     if code is None or code == 0:
         return None
     return f"exit_{128 - code}" if code < 0 else f"exit_{code}"
-
-
-def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
-    """Send ``sig`` to process group ``pgid``; False when no such group (or not ours)."""
-    if pgid <= 1:
-        raise ValueError(f"refusing to signal process group {pgid}")
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
-def group_rss_bytes(pgid: int) -> int | None:
-    """Summed resident memory of the processes in group ``pgid``; None without /proc."""
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return None
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
-    for name in entries:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue  # exited meanwhile
-        fields = stat[stat.rfind(b")") + 2:].split()
-        # after "pid (comm) ": state ppid pgrp session ... ; rss is field 24 of stat
-        if len(fields) > 21 and int(fields[2]) == pgid:
-            total += int(fields[21]) * page
-    return total
 
 
 class _Leader:
@@ -163,7 +130,7 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     full_env = None if env is None else {**os.environ, **env}
     caught: list[int] = []
     previous = _install_handlers(caught)
-    was_subreaper = _set_subreaper(True)
+    was_subreaper = set_subreaper(True)
     try:
         proc, start = _spawn(cmd, cwd, log_path, full_env)
         leader = _Leader(proc.pid)
@@ -175,10 +142,10 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
             kill_group(proc.pid)  # the leader, if still alive, and every straggler
             status, usage = leader.reap()
             proc.returncode = os.waitstatus_to_exitcode(status)
-            _reap_group(proc.pid)
+            reap_group(proc.pid)
     finally:
         if was_subreaper is False:
-            _set_subreaper(False)
+            set_subreaper(False)
         _restore_handlers(previous)
     # the largest single process reaped: catches what sampling misses in a very short run
     # (on Linux it is at least this process's own size at the fork, ~15-30 MB)
@@ -234,42 +201,6 @@ def _supervise(leader: _Leader, deadline: float, grace: float,
         if time.monotonic() >= end:
             break
     return timed_out, peak, time.monotonic()
-
-
-def _set_subreaper(on: bool) -> bool | None:
-    """Make this process the reaper of its orphaned descendants (Linux); return the old value.
-
-    Without it, the killed grandchildren of an experiment are re-parented to PID 1, and in
-    a container whose PID 1 does not reap, their zombies keep the process group alive.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    old = ctypes.c_int(0)
-    if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(old), 0, 0, 0) != 0:
-        return None
-    if bool(old.value) != on and prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) != 0:
-        return None
-    return bool(old.value)
-
-
-def _reap_group(pgid: int, patience: float = 2.0) -> None:
-    """Collect the zombies of the (killed) group that were re-parented to us."""
-    end = time.monotonic() + patience
-    while time.monotonic() < end:
-        try:
-            pid, _ = os.waitpid(-pgid, os.WNOHANG)
-        except ChildProcessError:
-            if not kill_group(pgid, 0):
-                return  # the group is gone
-            pid = 0  # a member is still being re-parented to us (or is not ours to reap)
-        if pid == 0:
-            time.sleep(0.005)
 
 
 def _install_handlers(caught: list[int]) -> dict:
