@@ -68,9 +68,25 @@ def active_session(root: str) -> dict | None:
             state = json.load(fh)
     except FileNotFoundError:
         return None
-    if isinstance(state, dict) and state.get("active") is True:
-        return state
-    return None
+    if not (isinstance(state, dict) and state.get("active") is True):
+        return None
+    if os.path.exists(os.path.join(root, ".autoresearch", "stop")):
+        return None  # the loop was asked to end: the user edits freely again
+    branch = state.get("branch")
+    if isinstance(branch, str) and _head_branch(root) not in (None, branch):
+        return None  # the user switched to another branch: not the loop's work tree
+    return state
+
+
+def _head_branch(root: str) -> str | None:
+    """The branch checked out in ``root`` (from .git/HEAD), or None when unknown."""
+    try:
+        with open(os.path.join(root, ".git", "HEAD"), encoding="utf-8") as fh:
+            head = fh.read().strip()
+    except OSError:
+        return None  # a worktree or submodule (.git is a file): do not guess
+    prefix = "ref: refs/heads/"
+    return head[len(prefix):] if head.startswith(prefix) else ""
 
 
 def _normal(paths) -> set[str]:

@@ -97,6 +97,21 @@ def test_everything_is_allowed_without_an_active_session(repo, active):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
+def test_a_stop_request_or_another_branch_ends_the_guard(repo):
+    from conftest import git
+
+    write_session(repo)
+    state = json.loads((repo / ".autoresearch" / "session.json").read_text())
+    state["branch"] = "autoresearch/t1"
+    (repo / ".autoresearch" / "session.json").write_text(json.dumps(state))
+    outside = event("Edit", str(repo / "src" / "util.py"), repo)
+    assert run_hook(outside, repo).stdout == ""  # HEAD is on main, not the loop's branch
+    git(repo, "checkout", "-q", "-b", "autoresearch/t1")
+    assert "deny" in run_hook(outside, repo).stdout
+    (repo / ".autoresearch" / "stop").write_text("requested\n")
+    assert run_hook(outside, repo).stdout == ""
+
+
 def test_files_outside_the_session_repository_are_allowed(repo, make_repo, tmp_path):
     write_session(repo)
     other = make_repo({"notes.md": "x\n"})
@@ -167,3 +182,12 @@ def test_repo_root_of_a_file_not_yet_created(make_repo):
     repo = make_repo({"a.py": ""})
     assert hook.repo_root(str(repo / "new" / "deep" / "b.py")) == str(repo)
     assert hook.repo_root("/") is None
+
+
+def test_with_a_real_session_from_setup(session_repo):
+    repo = session_repo()  # autoresearch setup of tests/engine_project.py: exp.py editable
+    deny = run_hook(event("Write", str(repo / "CLAUDE.md"), repo), repo)
+    assert json.loads(deny.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "Only these may be edited: exp.py" in deny.stdout
+    allow = run_hook(event("Edit", str(repo / "exp.py"), repo), repo)
+    assert (allow.returncode, allow.stdout) == (0, "")
