@@ -11,6 +11,8 @@ readers can find them; every text from the logs goes through :func:`html.escape`
 
 from __future__ import annotations
 
+from autoresearch_helpers.chartscale import clamp, focus_range
+
 import math
 from html import escape
 
@@ -46,18 +48,6 @@ def fmt(value: float | None) -> str:
     return f"{value:.6g}"
 
 
-def value_range(values: list[float]) -> tuple[float, float]:
-    """The y range: the values with 6% padding; a flat series gets a small band around it."""
-    if not values:
-        return 0.0, 1.0
-    lo, hi = min(values), max(values)
-    if hi == lo:
-        pad = abs(lo) * 0.05 or 1.0
-        return lo - pad, hi + pad
-    pad = (hi - lo) * 0.06
-    return lo - pad, hi + pad
-
-
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     one_line = " ".join(str(text).split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
@@ -71,7 +61,7 @@ def progress_svg(points: list[dict], *, metric: str, direction: str) -> str:
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     values = [p["value"] for p in points if p["status"] != "crash" and p["value"] is not None]
-    y_lo, y_hi = value_range(values)
+    y_lo, y_hi = focus_range(values, [p.get("best") for p in points])
     numbers = [p["number"] for p in points] or [0]
     x_lo, x_hi = min(numbers), max(max(numbers), min(numbers) + 1)
     x_pad = (x_hi - x_lo) * 0.02
@@ -80,8 +70,8 @@ def progress_svg(points: list[dict], *, metric: str, direction: str) -> str:
     def sx(n: float) -> float:
         return LEFT + (n - x_lo) / (x_hi - x_lo) * plot_w
 
-    def sy(v: float) -> float:
-        return TOP + (y_hi - v) / (y_hi - y_lo) * plot_h
+    def sy(v: float) -> float:  # outliers sit on the edge of the plot
+        return TOP + (y_hi - clamp(v, y_lo, y_hi)) / (y_hi - y_lo) * plot_h
 
     runs = [p for p in points if p["number"] != 0]  # the baseline is not an experiment
     kept = sum(1 for p in runs if p["status"] == "keep")

@@ -9,7 +9,7 @@ covers the running best and the bulk of the other values; outliers sit on the ed
 
 from __future__ import annotations
 
-import math
+from autoresearch_helpers.chartscale import focus_range
 
 # bit of the braille dot at (x, y) inside one cell, x in 0..1, y in 0..3 from the top
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
@@ -18,22 +18,8 @@ KEEP, DISCARD, CRASH = b"k"[0], b"d"[0], b"c"[0]
 
 
 def y_range(values, best) -> tuple[float, float]:
-    """Low and high of the plot: all of the running best, the 5th-95th percentile of the rest."""
-    finite = [v for v in values if v == v]
-    if not finite:
-        return 0.0, 1.0
-    step = max(1, len(finite) // 5000)
-    sample = sorted(finite[::step])
-    lo = sample[int(0.05 * (len(sample) - 1))]
-    hi = sample[int(math.ceil(0.95 * (len(sample) - 1)))]
-    bests = [b for b in best if b == b]
-    if bests:
-        lo, hi = min(lo, min(bests)), max(hi, max(bests))
-    if hi - lo <= 0:
-        pad = abs(hi) * 0.01 or 1.0
-        return lo - pad, hi + pad
-    pad = (hi - lo) * 0.04
-    return lo - pad, hi + pad
+    """Low and high of the plot: the running best and the values near it (chartscale)."""
+    return focus_range(values, best, pad=0.04)
 
 
 def braille(values, statuses: bytes, best, width: int, height: int):

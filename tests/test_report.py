@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 import pytest
 
 from autoresearch_helpers.report_html import improvement, script_json
-from autoresearch_helpers.report_svg import fmt, nice_ticks, value_range
+from autoresearch_helpers.chartscale import focus_range
+from autoresearch_helpers.report_svg import fmt, nice_ticks
 from logdata import write_session
 
 HOSTILE = [
@@ -197,11 +198,17 @@ def test_nice_ticks(lo, hi, count, expected):
     assert nice_ticks(lo, hi, count) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([], (0.0, 1.0)), ([2.0], (1.9, 2.1)), ([0.0, 0.0], (-1.0, 1.0)), ([1.0, 2.0], (0.94, 2.06)),
+@pytest.mark.parametrize("values, bests, expected", [
+    ([], [], (0.0, 1.0)),
+    ([2.0], [2.0], (1.9, 2.1)),
+    ([0.0, 0.0], [0.0, 0.0], (-1.0, 1.0)),
+    # the running best spans 1..2: the chart covers it, padded 6%
+    ([2.0, 1.5, 1.0], [2.0, 1.5, 1.0], (0.94, 2.06)),
+    # a diverged run (1e13) is left out of the range, a near miss (2.5) is kept in it
+    ([2.0, 1e13, 2.5, 1.0], [2.0, 2.0, 2.0, 1.0], (0.91, 2.59)),
 ])
-def test_value_range(values, expected):
-    assert value_range(values) == pytest.approx(expected)
+def test_focus_range(values, bests, expected):
+    assert focus_range(values, bests) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("base, best, direction, expected", [
