@@ -230,3 +230,27 @@ def test_experiment_message_keeps_the_original_and_adds_the_result():
         "experiment: a\n\nscore: 1.5 (-0.5), experiment #3 of autoresearch session t\n"
     assert experiment_message("manual fix\n", None, info) == "manual fix\n"
     assert json.dumps(Kept(1, "c", "d").__dict__)
+
+
+def test_finalize_a_session_the_engine_ran(session_repo, cli):
+    from conftest import git as g
+    from engine_project import edit
+
+    repo = session_repo()
+    base = g(repo, "rev-parse", "HEAD")
+    for value, description in ((4.0, "lower"), (6.0, "higher"), (3.0, "lower again")):
+        edit(repo, value)
+        assert cli(repo, "run", "-d", description).code == 0
+    champion = g(repo, "rev-parse", "HEAD")
+    status_before = g(repo, "status", "--porcelain")
+    result = cli(repo, "finalize", "--json")
+    assert result.code == 0, result
+    branch = "autoresearch/t1-final"
+    assert g(repo, "rev-parse", f"{branch}^") == base
+    assert g(repo, "rev-parse", f"{branch}^{{tree}}") == g(repo, "rev-parse", f"{champion}^{{tree}}")
+    assert g(repo, "rev-parse", "HEAD") == champion  # the user's tree is left alone
+    assert g(repo, "status", "--porcelain") == status_before
+    per = cli(repo, "finalize", "--per-experiment", "--branch", "autoresearch/t1-steps")
+    assert per.code == 0, per
+    subjects = g(repo, "log", "--format=%s", f"{base}..autoresearch/t1-steps").splitlines()
+    assert [s.split(" (")[0] for s in subjects] == ["experiment: lower again", "experiment: lower"]
