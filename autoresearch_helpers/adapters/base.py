@@ -4,12 +4,12 @@ An adapter looks at a repository and, when it recognises its kind of project, re
 :class:`Detection`: the evidence that decided it and the defaults for the loop. Adding a
 project type is one module under ``adapters/`` and one line in ``BUILTIN``; third-party
 adapters register through the entry-point group ``autoresearch.adapters`` (the entry point
-names an object with the :class:`Adapter` attributes, or a zero-argument factory of one).
+names an object with the :class:`Adapter` attributes, or a zero-argument factory of one;
+adapters/detection.py loads them all and resolves the winner).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -58,30 +58,3 @@ BUILTIN: dict[str, str] = {
 }
 
 ENTRY_POINT_GROUP = "autoresearch.adapters"
-
-
-def builtin_adapters() -> list[Adapter]:
-    out = []
-    for module in BUILTIN.values():
-        mod = importlib.import_module(f"autoresearch_helpers.adapters.{module}")
-        out.append(mod.ADAPTER)
-    return out
-
-
-def plugin_adapters() -> list[Adapter]:
-    """Adapters registered by other packages through the entry-point group."""
-    from importlib.metadata import entry_points
-
-    out = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        obj = ep.load()
-        if not hasattr(obj, "detect") and callable(obj):
-            obj = obj()
-        if not isinstance(obj, Adapter):
-            raise TypeError(f"entry point {ep.name!r} ({ep.value}) is not an autoresearch adapter")
-        out.append(obj)
-    return out
-
-
-def all_adapters() -> list[Adapter]:
-    return builtin_adapters() + plugin_adapters()
