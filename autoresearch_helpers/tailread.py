@@ -47,31 +47,12 @@ def iter_chunks(path: Path, start: int = 0, size: int = CHUNK) -> Generator[byte
 
 
 def iter_lines_backward(path: Path, block: int = 65536) -> Iterator[bytes]:
-    """The complete lines of ``path`` from the last to the first (a torn last line skipped)."""
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
-        return
-    with fh:
-        pos = fh.seek(0, os.SEEK_END)
-        buf = b""
-        torn = True  # until the last newline is found, what we hold is after it
-        while pos > 0:
-            start = max(0, pos - block)
-            fh.seek(start)
-            buf = fh.read(pos - start) + buf
-            pos = start
-            if torn:
-                nl = buf.rfind(b"\n")
-                if nl < 0:
-                    continue
-                buf, torn = buf[:nl], False
-            parts = buf.split(b"\n")
-            if pos > 0:
-                buf, parts = parts[0], parts[1:]  # parts[0] may continue in the block before
-            for line in reversed(parts):
-                if line:
-                    yield line
+    """The complete non-empty lines of ``path`` from the last to the first (a torn last
+    line skipped), read in blocks from the end (see iter_blocks_backward)."""
+    for data in iter_blocks_backward(path, block):
+        for line in reversed(data.split(b"\n")):
+            if line:
+                yield line
 
 
 class FileTail:
