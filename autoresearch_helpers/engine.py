@@ -95,8 +95,9 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
     changes = scope.agent_changes(root, entries, scope.load_leftover(root))
     sc = scope.Scope(root, cfg.editable, cfg.readonly)
     violations = sc.violations(changes) + scope.readonly_changed(root, state.get("readonly_prints", {}))
+    # every outcome carries the session state as saved, so callers need not read it again
     base = {"number": number, "description": description, "prev": champion["value"],
-            "notes": notes}
+            "notes": notes, "state": state}
 
     if violations:
         folder = _set_aside(root, number, changes, champion["commit"])

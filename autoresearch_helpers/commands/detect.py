@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,13 +25,13 @@ def project_root(path: str | None) -> Path:
         if not folder.is_dir():
             raise UsageError(f"PATH {path!r} is not a directory")
         return folder.resolve()
+    from autoresearch_helpers.errors import AutoresearchError
+    from autoresearch_helpers.gitops import find_root
+
     try:
-        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
-                              text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+        return find_root()
+    except AutoresearchError:  # not in a git repository
         return Path.cwd()
-    top = proc.stdout.strip()
-    return Path(top) if proc.returncode == 0 and top else Path.cwd()
 
 
 def metric_line(d) -> str:

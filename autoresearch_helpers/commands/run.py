@@ -34,7 +34,7 @@ def run(args) -> int:
     root = gitops.find_root()
     with session.Lock(root, "run"):
         outcome = run_experiment(root, description, allow_empty=args.allow_empty)
-    state = session.load(root) or {}
+    state = outcome["state"]
     if args.json:
         champion = state.get("champion") or {}
         print(json.dumps({
