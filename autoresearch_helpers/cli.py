@@ -7,7 +7,6 @@ is imported, so a call such as ``autoresearch run`` pays for nothing it does not
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 
@@ -85,9 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autoresearch: error: unknown verb {verb!r}\n", file=sys.stderr)
         print(_top_help(), file=sys.stderr)
         return 2
-    parser = argparse.ArgumentParser(prog=f"autoresearch {verb}", description=VERBS[verb])
-    module.add_arguments(parser)
-    args = parser.parse_args(rest)  # exits 2 on bad usage, as argparse does
+    fast = getattr(module, "parse_fast", None)  # see autoresearch_helpers.fastargs
+    args = fast(rest) if fast is not None else None
+    if args is None:
+        import argparse
+
+        parser = argparse.ArgumentParser(prog=f"autoresearch {verb}", description=VERBS[verb])
+        module.add_arguments(parser)
+        args = parser.parse_args(rest)  # exits 2 on bad usage, as argparse does
     try:
         return int(module.run(args) or 0)
     except AutoresearchError as exc:

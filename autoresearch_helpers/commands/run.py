@@ -19,6 +19,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def parse_fast(argv: list[str]):
+    from autoresearch_helpers import fastargs
+
+    return fastargs.parse(argv, values={"-d": "description", "--description": "description"},
+                          flags={"--allow-empty": "allow_empty", "--json": "json"},
+                          defaults={"allow_empty": False, "json": False},
+                          required=("description",))
+
+
 def fmt(value) -> str:
     return "-" if value is None else f"{value:.6g}"
 
