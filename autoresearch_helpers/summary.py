@@ -9,6 +9,7 @@ API (stable; other verbs build on it):
     load_summary(root, *, last=10, tag=None) -> Summary
         Raises AutoresearchError (exit 1) when there is nothing to summarise yet.
     find_root(start=None) -> Path             the folder whose logs to read
+    find_folder(start=None) -> str            the same as a str (no pathlib import)
     Summary                                   see the class below; .to_json() -> dict
     Experiment                                one row shown (number, commit, value, delta, ...)
     Tally(direction, last)                    (module tally) the streaming accumulator; .feed(whole
@@ -34,16 +35,17 @@ Rules:
   current session's records.
 - Speed: one pass over results.tsv in blocks of whole lines with bytes operations only; the
   JSONL is read from its end back to the session's start. series holds 9 bytes per row.
+  Start-up counts too: no dataclasses (it imports inspect), no pathlib, no typing.
 """
 
 from __future__ import annotations
 
+import os
 from array import array
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from autoresearch_helpers import logs, tailread
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.record import Record
 
 LOWER, HIGHER = "lower_is_better", "higher_is_better"
 NAN = float("nan")
@@ -57,18 +59,14 @@ def better(a: float, b: float | None, direction: str) -> bool:
     return a > b if direction == HIGHER else a < b
 
 
-@dataclass
-class Experiment:
-    number: int  # 0 is the baseline
-    commit: str
-    value: float | None  # None for a crash
-    delta: float | None  # value - running best before it
-    status: str  # keep | discard | crash
-    description: str
-    error: str | None = None
-    reason: str | None = None
-    duration_s: float | None = None
-    memory_gb: float | None = None
+class Experiment(Record):
+    """One row shown: number (0 is the baseline), commit, value (None for a crash), delta
+    (value - the running best before it), status (keep | discard | crash), description,
+    and from the JSONL error, reason, duration_s, memory_gb (None when unknown)."""
+
+    FIELDS = ("number", "commit", "value", "delta", "status", "description", "error",
+              "reason", "duration_s", "memory_gb")
+    DEFAULTS = {"error": None, "reason": None, "duration_s": None, "memory_gb": None}
 
     def to_json(self) -> dict:
         out = dict(self.__dict__)
@@ -77,25 +75,18 @@ class Experiment:
         return {"experiment": out.pop("experiment"), **out}
 
 
-@dataclass
-class Summary:
-    root: Path
-    metric: str
-    direction: str
-    tag: str | None
-    experiments: int  # excluding the baseline
-    keep: int
-    discard: int
-    crash: int
-    baseline: dict | None  # {"value", "commit"}
-    best: dict | None  # {"value", "commit", "description", "experiment"}
-    recent: list[Experiment]  # the last N, oldest first
-    values: array  # every row's value, NaN for a crash; index = experiment number
-    statuses: bytes  # b"k" / b"d" / b"c" per row
-    best_series: array  # the running best after each row
-    crash_reasons: dict[str, int] = field(default_factory=dict)
-    sessions: int = 1  # sessions found in results.tsv
-    source: str = "results.tsv"
+class Summary(Record):
+    """root, metric, direction, tag; experiments (excluding the baseline), keep, discard,
+    crash; baseline {"value", "commit"} and best {"value", "commit", "description",
+    "experiment"} (or None); recent: the last N Experiments, oldest first; values: every
+    row's value (NaN for a crash, index = experiment number); statuses: b"k" / b"d" / b"c"
+    per row; best_series: the running best after each row; crash_reasons; sessions found
+    in results.tsv; source ("results.tsv" or "jsonl")."""
+
+    FIELDS = ("root", "metric", "direction", "tag", "experiments", "keep", "discard", "crash",
+              "baseline", "best", "recent", "values", "statuses", "best_series",
+              "crash_reasons", "sessions", "source")
+    DEFAULTS = {"crash_reasons": dict, "sessions": 1, "source": "results.tsv"}
 
     @property
     def keep_rate(self) -> float | None:
@@ -150,30 +141,43 @@ def _num(value) -> float | None:
 from autoresearch_helpers.tally import Tally  # noqa: E402  (it builds the classes above)
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start=None):
+    """The Path of the nearest folder (from ``start`` upwards) holding the logs, else the git
+    root, else start (see find_folder)."""
+    from pathlib import Path
+
+    return Path(find_folder(start))
+
+
+def find_folder(start=None) -> str:
     """The nearest folder (from ``start`` upwards) holding the logs, else the git root, else start."""
-    start = Path.cwd() if start is None else Path(start)
-    start = start.resolve()
+    start = os.path.realpath(os.getcwd() if start is None else os.fspath(start))
     git_root = None
-    for folder in (start, *start.parents):
-        if (folder / logs.TSV_NAME).is_file() or (folder / logs.JSONL_REL).is_file():
+    jsonl_rel = os.fspath(logs.JSONL_REL)
+    folder = start
+    while True:
+        if (os.path.isfile(os.path.join(folder, logs.TSV_NAME))
+                or os.path.isfile(os.path.join(folder, jsonl_rel))):
             return folder
-        if git_root is None and (folder / ".git").exists():
+        if git_root is None and os.path.exists(os.path.join(folder, ".git")):
             git_root = folder
-    return git_root or start
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return git_root or start
+        folder = parent
 
 
-def load_summary(root: Path, *, last: int = 10, tag: str | None = None) -> Summary:
+def load_summary(root, *, last: int = 10, tag: str | None = None) -> Summary:
     """Summarise the logs of ``root`` (see the module docstring for the rules)."""
     from autoresearch_helpers import summary_jsonl
 
-    root = Path(root)
+    root = os.fspath(root)
     tsv, jsonl = logs.tsv_path(root), logs.jsonl_path(root)
-    if not tsv.exists() and not jsonl.exists():
+    if not os.path.exists(tsv) and not os.path.exists(jsonl):
         raise AutoresearchError(
             f"no results yet in {root}: neither {logs.TSV_NAME} nor {logs.JSONL_REL} exists; "
             "run 'autoresearch setup' first to measure the baseline")
-    if tag is not None or not tsv.exists():
+    if tag is not None or not os.path.exists(tsv):
         return summary_jsonl.summary_from_jsonl(root, last=last, tag=tag)
     info = summary_jsonl.session_info(root, want=max(last, 0) + 20)
     tally = Tally(summary_jsonl.direction_for(root, info.direction), last)

@@ -12,25 +12,23 @@ lower_is_better.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from autoresearch_helpers import logs, tailread
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.record import Record
 
 DIRECTIONS = {"lower_is_better": "lower_is_better", "higher_is_better": "higher_is_better",
               "lower": "lower_is_better", "higher": "higher_is_better",
               "minimize": "lower_is_better", "maximize": "higher_is_better"}
 
 
-@dataclass
-class SessionInfo:
-    tag: str | None = None
-    direction: str | None = None
-    metric: str | None = None
-    base_commit: str | None = None
-    details: dict = field(default_factory=dict)  # experiment number / commit -> details
-    crash_reasons: dict[str, int] = field(default_factory=dict)
+class SessionInfo(Record):
+    """tag, direction, metric, base_commit (None when unknown); details: experiment number
+    and commit -> the record's details; crash_reasons: error -> count."""
+
+    FIELDS = ("tag", "direction", "metric", "base_commit", "details", "crash_reasons")
+    DEFAULTS = {"tag": None, "direction": None, "metric": None, "base_commit": None,
+                "details": dict, "crash_reasons": dict}
 
 
 def _load(line: bytes) -> dict | None:
@@ -53,7 +51,7 @@ START = b'"action": "session_start"'
 ERROR = b'"error": "'
 
 
-def session_info(root: Path, want: int = 30) -> SessionInfo:
+def session_info(root, want: int = 30) -> SessionInfo:
     """The current session as the JSONL tells it (empty when there is no JSONL).
 
     Two reads from the end: lines until ``want`` experiment_done records are parsed, then
@@ -104,7 +102,7 @@ def _count_errors(block: bytes, pos: int, reasons: dict) -> None:
         pos = find(ERROR, end)
 
 
-def direction_for(root: Path, hint: str | None = None) -> str:
+def direction_for(root, hint: str | None = None) -> str:
     """session.json's direction, else ``hint`` (from the JSONL), else the config, else lower."""
     from autoresearch_helpers import session
 
@@ -126,7 +124,7 @@ def direction_for(root: Path, hint: str | None = None) -> str:
         return "lower_is_better"
 
 
-def summary_from_jsonl(root: Path, *, last: int = 10, tag: str | None = None):
+def summary_from_jsonl(root, *, last: int = 10, tag: str | None = None):
     """A Summary from the experiment_done records of ``tag`` (default: the last session's)."""
     from autoresearch_helpers.summary import Tally
 

@@ -15,13 +15,12 @@ for later (``FileTail``) or skipped (the others), never parsed.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Generator, Iterator
+from collections.abc import Generator, Iterator
 
 CHUNK = 1 << 20
 
 
-def iter_chunks(path: Path, start: int = 0, size: int = CHUNK) -> Generator[bytes, None, int]:
+def iter_chunks(path, start: int = 0, size: int = CHUNK) -> Generator[bytes, None, int]:
     """Yield blocks of whole lines from ``start``; return the offset after the last whole line."""
     try:
         fh = open(path, "rb")
@@ -46,7 +45,7 @@ def iter_chunks(path: Path, start: int = 0, size: int = CHUNK) -> Generator[byte
     return end
 
 
-def iter_lines_backward(path: Path, block: int = 65536) -> Iterator[bytes]:
+def iter_lines_backward(path, block: int = 65536) -> Iterator[bytes]:
     """The complete non-empty lines of ``path`` from the last to the first (a torn last
     line skipped), read in blocks from the end (see iter_blocks_backward)."""
     for data in iter_blocks_backward(path, block):
@@ -62,15 +61,15 @@ class FileTail:
     again from the beginning; the caller rebuilds what it derived from the old content.
     """
 
-    def __init__(self, path: Path, offset: int = 0):
-        self.path = Path(path)
+    def __init__(self, path, offset: int = 0):
+        self.path = path
         self.offset = offset
         self.reset = False
 
     def read_new(self) -> list[bytes]:
         self.reset = False
         try:
-            size = self.path.stat().st_size
+            size = os.stat(self.path).st_size
         except FileNotFoundError:
             if self.offset:
                 self.offset, self.reset = 0, True
@@ -89,7 +88,7 @@ class FileTail:
         return [line for line in data[:cut].split(b"\n") if line]
 
 
-def consume(path: Path, feed, start: int = 0) -> int:
+def consume(path, feed, start: int = 0) -> int:
     """Pass each block of whole lines of ``path`` to ``feed``; return the offset reached."""
     blocks = iter_chunks(path, start)
     while True:
@@ -99,7 +98,7 @@ def consume(path: Path, feed, start: int = 0) -> int:
             return stop.value
 
 
-def iter_blocks_backward(path: Path, size: int = 1 << 22) -> Iterator[bytes]:
+def iter_blocks_backward(path, size: int = 1 << 22) -> Iterator[bytes]:
     """Blocks of whole lines from the end of ``path`` to its start (a torn last line dropped).
 
     Each block ends just before a newline and starts at a line start, so a pattern that

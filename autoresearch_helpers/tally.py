@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
-from pathlib import Path
 
 from autoresearch_helpers import logs
 from autoresearch_helpers.summary import (HIGHER, NAN, Experiment, Summary, _num, _text)
@@ -112,14 +111,14 @@ class Tally:
         fields = [commit, logs.escape_field(metric), raw, status, logs.escape_field(description)]
         self.feed("\t".join(fields).encode("utf-8"))
 
-    def summary(self, root: Path, tag: str | None, details: dict | None = None,
+    def summary(self, root, tag: str | None, details: dict | None = None,
                 crash_reasons: dict | None = None, source: str = "results.tsv") -> Summary:
         details = details or {}
         recent = [self._experiment(n, parts, best, details) for n, parts, best in self.recent]
         base = self.baseline
         best = self.best_row
         return Summary(
-            root=Path(root), metric=self.metric.decode("utf-8", "replace"),
+            root=root, metric=self.metric.decode("utf-8", "replace"),
             direction=self.direction, tag=tag,
             experiments=max(self.n, 0), keep=max(self.counts[b"keep"] - 1, 0),
             discard=self.counts[b"discard"], crash=self.counts[b"crash"],

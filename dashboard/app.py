@@ -29,11 +29,11 @@ def size() -> tuple[int, int]:
 
 
 def run(args) -> int:
-    from autoresearch_helpers.summary import find_root, load_summary
+    from autoresearch_helpers.summary import find_folder, load_summary
 
     if args.interval <= 0:
         raise UsageError(f"--interval must be a positive number of seconds, got {args.interval}")
-    root = find_root()
+    root = find_folder()
     if args.once or not sys.stdout.isatty():
         summary = load_summary(root, last=200)  # raises the "run setup" message without logs
         console = _console()

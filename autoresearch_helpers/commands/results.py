@@ -8,7 +8,6 @@ transcript shows it as is; colour only on a terminal without NO_COLOR.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
 from autoresearch_helpers.errors import UsageError
@@ -29,13 +28,30 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tag", help="one session: the JSONL records of this tag")
 
 
+def parse_fast(argv: list[str]):
+    """The plain forms without argparse (see autoresearch_helpers.fastargs); None: argparse."""
+    from autoresearch_helpers import fastargs
+
+    args = fastargs.parse(argv, values={"--last": "last", "--format": "format", "--tag": "tag"},
+                          flags={"--json": "json"},
+                          defaults={"last": 10, "format": "table", "json": False, "tag": None})
+    if args is None or args.format not in FORMATS:
+        return None
+    if isinstance(args.last, str):
+        try:
+            args.last = int(args.last)
+        except ValueError:
+            return None
+    return args
+
+
 def run(args) -> int:
-    from autoresearch_helpers.summary import find_root, load_summary
+    from autoresearch_helpers.summary import find_folder, load_summary
 
     if args.last < 0:
         raise UsageError(f"--last must be 0 or more, got {args.last}")
     fmt = "json" if args.json else args.format
-    summary = load_summary(find_root(), last=args.last, tag=args.tag)
+    summary = load_summary(find_folder(), last=args.last, tag=args.tag)
     out = sys.stdout
     if fmt == "json":
         import json
@@ -47,7 +63,9 @@ def run(args) -> int:
         out.write("\n".join(markdown(summary)) + "\n")
     else:
         colour = out.isatty() and not os.environ.get("NO_COLOR")
-        width = shutil.get_terminal_size((100, 24)).columns
+        from autoresearch_helpers.termsize import terminal_size
+
+        width = terminal_size((100, 24))[0]
         out.write("\n".join(table(summary, width, colour)) + "\n")
     return 0
 
