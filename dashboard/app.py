@@ -7,10 +7,7 @@ modules that ``run`` or ``status`` import.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
-import time
 
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 
@@ -24,7 +21,9 @@ def add_arguments(parser) -> None:
 
 
 def size() -> tuple[int, int]:
-    cols, lines = shutil.get_terminal_size((80, 24))
+    from autoresearch_helpers.termsize import terminal_size
+
+    cols, lines = terminal_size((80, 24))
     return max(cols, 40), max(lines, 12)
 
 
@@ -36,11 +35,24 @@ def run(args) -> int:
     root = find_folder()
     if args.once or not sys.stdout.isatty():
         summary = load_summary(root, last=200)  # raises the "run setup" message without logs
-        console = _console()
         width, height = size()
-        console.print(_frame(summary, root, width, height))
+        text = None if sys.stdout.isatty() else plain_frame(summary, root, width, height)
+        if text is not None:
+            sys.stdout.write(text)
+            return 0
+        _console().print(_frame(summary, root, width, height))
         return 0
     return live(root, args.interval)
+
+
+def plain_frame(summary, root, width: int, height: int) -> str | None:
+    """The frame rich would print without colour, without importing rich (dashboard.plain);
+    None when only rich can lay it out, or the output cannot take its box characters."""
+    if not (getattr(sys.stdout, "encoding", None) or "").lower().startswith("utf"):
+        return None
+    from autoresearch_dashboard.plain import frame_text
+
+    return frame_text(summary, root, width, height)
 
 
 def _console(**kwargs):
@@ -60,6 +72,8 @@ def _frame(summary, root, width, height, watching=False):
 
 
 def live(root, interval: float) -> int:
+    import time
+
     from rich.console import Console
     from rich.live import Live
 
@@ -80,6 +94,8 @@ def live(root, interval: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="python -m autoresearch_dashboard",
                                      description="the autoresearch terminal dashboard")
     add_arguments(parser)

@@ -22,14 +22,16 @@ def y_range(values, best) -> tuple[float, float]:
     return focus_range(values, best, pad=0.04)
 
 
-def braille(values, statuses: bytes, best, width: int, height: int):
+def braille(values, statuses: bytes, best, width: int, height: int, span=None):
     """The plot as ``height`` rows of (text, style) runs, and the crash strip's columns.
+
+    ``span``: (lo, hi) when the caller has computed y_range already.
 
     Returns (rows, crash_columns, (lo, hi)); rows[r] is a list of (string, style or None).
     """
     n = len(values)
     xdots, ydots = 2 * width, 4 * height
-    lo, hi = y_range(values, best)
+    lo, hi = span or y_range(values, best)
     scale = (ydots - 1) / (hi - lo)
 
     def ydot(v: float) -> int:

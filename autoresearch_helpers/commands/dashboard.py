@@ -13,6 +13,21 @@ def add_arguments(parser) -> None:
     dashboard_arguments(parser)
 
 
+def parse_fast(argv: list[str]):
+    """The plain forms without argparse (see autoresearch_helpers.fastargs); None: argparse."""
+    from autoresearch_helpers import fastargs
+
+    args = fastargs.parse(argv, values={"--interval": "interval"},
+                          flags={"--watch": "watch", "--once": "once"},
+                          defaults={"watch": False, "once": False, "interval": 1.0})
+    if args is not None and isinstance(args.interval, str):
+        try:
+            args.interval = float(args.interval)
+        except ValueError:
+            return None
+    return args
+
+
 def run(args) -> int:
     from autoresearch_dashboard.app import run as dashboard_run
 

@@ -1,0 +1,129 @@
+"""What one dashboard frame says, as plain strings and style names, without rich.
+
+Both renderers build on it: render.py (rich, for a terminal) and plain.py (text, for a
+frame printed where stdout is not a terminal). Styled text is a list of runs
+``(text, style or None)``.
+"""
+
+from __future__ import annotations
+
+from autoresearch_dashboard.chart import STYLES, braille, y_range
+from autoresearch_helpers.commands.results import clip, direction_text, num, pct
+
+STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
+RECENT_HEADS = ("#", "commit", "value", "delta", "status", "time", "mem", "description")
+RIGHT = {"#", "value", "delta", "time", "mem"}
+
+
+def layout(height: int) -> tuple[int, int]:
+    """(chart rows, recent rows) for a terminal ``height`` lines high."""
+    room = max(height - 6, 8)  # title 1, cards 3, footer 1, and the cursor line
+    chart_h = max(3, min(24, int(room * 0.55) - 3))
+    return chart_h, max(room - (chart_h + 3) - 1, 1)
+
+
+def title(s, root, watching: bool) -> list[tuple[str, str | None]]:
+    runs = [("autoresearch", "bold"),
+            (f"  {s.tag or 'session'} · {s.metric} ({direction_text(s.direction)})", None)]
+    if watching:
+        runs.append((" · watching, ctrl-c quits", "dim"))
+    runs.append((f" · {root}", "dim"))
+    return runs
+
+
+def cards(s, width: int) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """(card title, value runs) from left to right."""
+    counts = []
+    for label, value, style in (("k", s.keep, STATUS_STYLE["keep"]),
+                                ("d", s.discard, STATUS_STYLE["discard"]),
+                                ("c", s.crash, STATUS_STYLE["crash"])):
+        if counts:
+            counts.append((" ", None))
+        counts.append((f"{label}{value}", style))
+    best = s.best or {}
+    better = (s.improvement_pct or 0) > 0
+    items = [("experiments", [(str(s.experiments), "bold")]),
+             ("keep·disc·crash" if width >= 110 else "k/d/c", counts),
+             ("baseline", [(num((s.baseline or {}).get("value")), None)]),
+             ("best", [(num(best.get("value")) + (f" #{best['experiment']}" if best else ""),
+                        "bold green")]),
+             ("improvement", [(pct(s.improvement_pct) or "-",
+                               "bold green" if better else "bold")])]
+    if width >= 110 and s.keep_rate is not None:
+        items.insert(2, ("keep rate", [(f"{s.keep_rate:.0%}", None)]))
+    return items
+
+
+def chart(s, width: int, height: int):
+    """(lines, legend runs, subtitle) of the chart panel ``width`` wide with ``height`` plot rows.
+
+    lines: the plot rows and the crash strip, each a list of runs (label first)."""
+    lo, hi = y_range(s.values, s.best_series)
+    labels = [num(hi), *[""] * (height - 2), num(lo)] if height >= 2 else [num(hi)]
+    gutter = max(len(t) for t in labels) + 1
+    plot_width = max(width - 4 - gutter, 10)
+    rows, crash_cols, _ = braille(s.values, s.statuses, s.best_series, plot_width, height,
+                                  (lo, hi))
+    lines = [[(label.rjust(gutter - 1) + " ", "dim"), *runs] for label, runs in zip(labels, rows)]
+    lines.append([(" " * gutter, None),
+                  ("".join("×" if c in crash_cols else " " for c in range(plot_width)),
+                   STYLES["c"])])
+    legend = [("every experiment: ", None)]
+    for name, key in (("keep", "k"), ("discard", "d"), ("best", "b"), ("crash ×", "c")):
+        legend.append(("■ " + name + " ", STYLES[key]))
+    return lines, legend, f"experiments 0-{max(len(s.values) - 1, 0)}"
+
+
+def recent(s, width: int, rows: int):
+    """(column heads, rows of cells) of the recent experiments, newest first.
+
+    A cell is (text, style or None); time and mem only on a wide terminal with the data."""
+    shown = list(reversed(s.recent))[:max(rows, 0)]
+    extra = width >= 110 and any(e.duration_s is not None or e.memory_gb is not None
+                                 for e in shown)
+    heads = [h for h in RECENT_HEADS if extra or h not in ("time", "mem")]
+    table = []
+    for e in shown:
+        cells = [(str(e.number), None), (e.commit[:7], None), (num(e.value), None),
+                 (num(e.delta, sign=True), None), (e.status, STATUS_STYLE.get(e.status))]
+        if extra:
+            cells += [(seconds(e.duration_s), None), (gb(e.memory_gb), None)]
+        desc = e.description + (f" [{e.error}]" if e.error else "")
+        cells.append((clip(desc, 200), None))
+        table.append(cells)
+    return heads, table
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}s" if value < 100 else f"{value / 60:.1f}m"
+
+
+def gb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}G"
+
+
+def footer(s) -> list[tuple[str, str | None]]:
+    runs = []
+    if s.crash_reasons:
+        runs.append(("crash: ", STYLES["c"]))
+        runs.append((", ".join(f"{k} {v}" for k, v in sorted(
+            s.crash_reasons.items(), key=lambda kv: (-kv[1], kv[0]))), None))
+    durations = [e.duration_s for e in s.recent if e.duration_s is not None]
+    memory = [e.memory_gb for e in s.recent if e.memory_gb is not None]
+    if durations:
+        runs.append(("  time ", "dim"))
+        runs.append((f"{seconds(durations[-1])}, mean "
+                     f"{seconds(sum(durations) / len(durations))}", None))
+    if memory:
+        runs.append(("  mem ", "dim"))
+        runs.append((f"{gb(memory[-1])}, peak {gb(max(memory))}", None))
+    if not runs:
+        runs.append(("no crashes", "dim"))
+    return runs
+
+
+def waiting(root) -> str:
+    return (f"autoresearch: waiting for the baseline in {root}/results.tsv "
+            "(run 'autoresearch setup')")
