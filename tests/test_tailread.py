@@ -23,3 +23,30 @@ def test_lines_backward(tmp_path, content, expected, block):
 
 def test_missing_file_gives_nothing(tmp_path):
     assert list(iter_lines_backward(tmp_path / "absent")) == []
+
+
+START = b'{"action": "session_start", "details": {"tag": "t2"}}'
+
+
+def crash(reason: str) -> bytes:
+    return b'{"action": "experiment_done", "details": {"error": "' + reason.encode() + b'"}}'
+
+
+@pytest.mark.parametrize("lines, torn, expected", [
+    ([], b"", ({}, None)),
+    ([crash("a"), crash("b"), crash("a")], b"", ({"a": 2, "b": 1}, None)),
+    ([crash("old"), START, crash("timeout")], b"", ({"timeout": 1}, "t2")),
+    ([crash("old"), START, crash("x" * 40), crash("y")], b'{"details": {"error": "torn',
+     ({"x" * 40: 1, "y": 1}, "t2")),
+    ([START], b"", ({}, "t2")),
+    ([b"", START, b'{"a": "' + b"z" * 100 + b'"}', crash("")], b"", ({"unknown": 1}, "t2")),
+])
+@pytest.mark.parametrize("size", [1, 5, 17, 64, 1 << 22])
+def test_scan_back_counts_errors_to_the_session_start(tmp_path, lines, torn, expected, size):
+    from autoresearch_helpers.summary_jsonl import scan_back
+
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"".join(line + b"\n" for line in lines) + torn)
+    reasons: dict = {}
+    record = scan_back(str(path), reasons, size)
+    assert (reasons, record and record["details"]["tag"]) == expected
