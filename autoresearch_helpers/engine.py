@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from types import SimpleNamespace
 
 from autoresearch_helpers import gitops, journal, logs, scope, session
@@ -20,15 +20,15 @@ from autoresearch_helpers.measure import measure
 from autoresearch_helpers.recovery import recover
 
 
-def rejected_dir(root: Path, number: int) -> Path:
-    return session.state_dir(root) / "rejected" / str(number)
+def rejected_dir(root, number: int) -> str:
+    return os.path.join(session.state_dir(root), "rejected", str(number))
 
 
 def rejected_tag(state: dict, number: int) -> str:
     return f"autoresearch/{state['tag']}/rejected/{number}"
 
 
-def load_active(root: Path) -> dict:
+def load_active(root) -> dict:
     state = session.load(root)
     if state is None or not state.get("champion"):
         raise AutoresearchError("no autoresearch session with a baseline in this repository; "
@@ -36,7 +36,7 @@ def load_active(root: Path) -> dict:
     return state
 
 
-def _set_aside(root: Path, number: int, changes, champion: str) -> Path:
+def _set_aside(root, number: int, changes, champion: str) -> str:
     """Save the whole change (a patch, and the agent's new files), then go back to the champion.
 
     The only untracked files removed are the ones the agent created in this experiment,
@@ -45,13 +45,15 @@ def _set_aside(root: Path, number: int, changes, champion: str) -> Path:
     import shutil
 
     folder = rejected_dir(root, number)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "change.patch").write_bytes(gitops.binary_patch(root))
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "change.patch"), "wb") as fh:
+        fh.write(gitops.binary_patch(root))
     for code, path, _ in changes:
-        if code == "??" and ((root / path).exists() or (root / path).is_symlink()):
-            dest = folder / "files" / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(root / path), dest)
+        source = os.path.join(root, path)
+        if code == "??" and os.path.lexists(source):
+            dest = os.path.join(folder, "files", path)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.move(source, dest)
     gitops.reset_hard(root, champion)
     return folder
 
@@ -68,7 +70,7 @@ def frozen_config(data: dict) -> SimpleNamespace:
                            readonly=list(data.get("readonly") or []))
 
 
-def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -> dict:
+def run_experiment(root, description: str, *, allow_empty: bool = False) -> dict:
     """Evaluate the change in the working tree. Call with the session lock held."""
     state = load_active(root)
     cfg = frozen_config(state["config"])
@@ -109,15 +111,16 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
                        error="scope_violation", detail=detail)
         _finish(root, state)
         return {**base, "status": "crash", "error": "scope_violation", "value": None,
-                "commit": None, "violations": violations, "saved": str(folder.relative_to(root)),
+                "commit": None, "violations": violations, "saved": os.path.relpath(folder, root),
                 "detail": detail}
     if not changes and not allow_empty:
         raise AutoresearchError(f"nothing to run: no change to the editable files "
                                 f"({', '.join(cfg.editable)}). Edit one, then run again.")
 
     paths = sorted({p for _, path, orig in changes for p in (path, orig) if p})
-    commit = gitops.commit_paths(root, paths, f"experiment: {description}", allow_empty=True,
-                                 untracked=any(code == "??" for code, _, _ in changes))
+    commit, net_removed = gitops.commit_paths(
+        root, paths, f"experiment: {description}", allow_empty=True,
+        untracked=any(code == "??" for code, _, _ in changes))
     state["pending"] = {"number": number, "commit": commit, "description": description}
     session.save(root, state)
     logs.log_event(root, "experiment_start", {"experiment": number, "description": description,
@@ -146,7 +149,7 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
         return {**outcome, "status": "crash", "error": m.error, "detail": m.detail,
                 "log": m.log, "value": None, "rejected": rejected_tag(state, number)}
 
-    d = _decide(root, cfg, state, m, commit)
+    d = _decide(root, cfg, state, m, commit, net_removed)
     if d.status == "keep":
         state["champion"] = {"commit": commit, "value": d.value, "samples": m.samples,
                              "number": number}
@@ -164,26 +167,28 @@ def run_experiment(root: Path, description: str, *, allow_empty: bool = False) -
     return out
 
 
-def _decide(root: Path, cfg, state: dict, m, commit: str):
+def _decide(root, cfg, state: dict, m, commit: str, net_removed: int | None):
     from autoresearch_helpers.decide import decide
 
     v = cfg.values
     champion = state["champion"]
     removed = 0
     if abs(m.value - champion["value"]) <= float(v.get("min_delta") or 0.0):
-        removed = gitops.lines_removed(root, champion["commit"], commit)
+        # a tie: the simpler change wins (git's commit summary usually told us already)
+        removed = (net_removed if net_removed is not None
+                   else gitops.lines_removed(root, champion["commit"], commit))
     return decide(state["direction"], champion["value"], m.samples,
                   champion_samples=champion.get("samples"), min_delta=float(v.get("min_delta") or 0.0),
                   alpha=float(v.get("alpha") or 0.05), lines_removed=removed)
 
 
-def _reject(root: Path, state: dict, number: int, commit: str) -> None:
+def _reject(root, state: dict, number: int, commit: str) -> None:
     """Keep the rejected commit reachable as a tag, and go back to the champion."""
     gitops.tag(root, rejected_tag(state, number), commit)
     gitops.reset_hard(root, state["champion"]["commit"])
 
 
-def _finish(root: Path, state: dict) -> None:
+def _finish(root, state: dict) -> None:
     state["pending"] = None
     session.save(root, state)
     _, _, entries = gitops.status_v2(root)

@@ -7,65 +7,75 @@ The loop only ever touches its own branch ``autoresearch/<tag>`` and its own tag
 from __future__ import annotations
 
 import os
-import subprocess
-from pathlib import Path
 
+from autoresearch_helpers import spawn
 from autoresearch_helpers.errors import AutoresearchError
 
 # Commits made by the loop never sign or run the user's hooks: the loop's gate is
 # verify_command, and a GPG prompt or a slow hook would stall an unattended run.
-_COMMIT_OPTS = ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
+# Nor does a commit start `git maintenance run --auto` in the background of the loop.
+_COMMIT_OPTS = ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
+                "-c", "maintenance.auto=false"]
 
 
 class GitError(AutoresearchError):
     pass
 
 
-def git(root: Path, *args: str, check: bool = True, env: dict | None = None,
+def git(root, *args: str, check: bool = True, env: dict | None = None,
         input: bytes | None = None) -> str:
     """Run git in ``root``; return stdout (text). On failure raise GitError with the tail."""
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, env=env, input=input)
-    if check and proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-        raise GitError(f"git {' '.join(args)} failed (exit {proc.returncode}):\n  "
-                       + "\n  ".join(err))
-    return proc.stdout.decode("utf-8", "replace")
+    if input is None:
+        code, out, err = spawn.capture(["git", *args], cwd=root, env=env)
+    else:
+        import subprocess
+
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, env=env,
+                              input=input)
+        code, out, err = proc.returncode, proc.stdout, proc.stderr
+    if check and code != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise GitError(f"git {' '.join(args)} failed (exit {code}):\n  " + "\n  ".join(tail))
+    return out.decode("utf-8", "replace")
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start=None) -> str:
     """The top of the git work tree containing ``start`` (default: the current directory)."""
-    here = Path(start or os.getcwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
+    here = os.path.realpath(start or os.getcwd())
+    candidate = here
+    while True:
+        if os.path.exists(os.path.join(candidate, ".git")):
             return candidate
-    raise AutoresearchError(f"not inside a git repository: {here} (run 'git init' first)")
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            raise AutoresearchError(f"not inside a git repository: {here} (run 'git init' first)")
+        candidate = parent
 
 
-def git_path(root: Path, name: str) -> Path:
+def git_path(root, name: str) -> str:
     """A path inside the git directory (works for worktrees too)."""
     out = git(root, "rev-parse", "--git-path", name).strip()
-    path = Path(out)
-    return path if path.is_absolute() else root / path
+    return os.path.join(root, out)  # an absolute ``out`` stays as it is
 
 
-def head(root: Path) -> str:
+def head(root) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
-def current_branch(root: Path) -> str | None:
+def current_branch(root) -> str | None:
     out = git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False).strip()
     return out or None
 
 
-def has_commits(root: Path) -> bool:
+def has_commits(root) -> bool:
     return bool(git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).strip())
 
 
-def ref_exists(root: Path, ref: str) -> bool:
+def ref_exists(root, ref: str) -> bool:
     return bool(git(root, "rev-parse", "-q", "--verify", ref, check=False).strip())
 
 
-def dirty_tracked(root: Path) -> list[str]:
+def dirty_tracked(root) -> list[str]:
     """Tracked files with uncommitted changes (staged or not)."""
     out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
     paths, items, i = [], out.split("\0"), 0
@@ -79,7 +89,7 @@ def dirty_tracked(root: Path) -> list[str]:
     return paths
 
 
-def status_v2(root: Path) -> tuple[str | None, str | None, list[tuple[str, str, str | None]]]:
+def status_v2(root) -> tuple[str | None, str | None, list[tuple[str, str, str | None]]]:
     """One `git status` call: (HEAD sha, branch, [(code, path, orig_path)]).
 
     code is the two-letter XY for tracked changes, "??" for an untracked file. Ignored
@@ -118,13 +128,16 @@ def status_v2(root: Path) -> tuple[str | None, str | None, list[tuple[str, str, 
     return oid, branch, entries
 
 
-def commit_paths(root: Path, paths: list[str], message: str, *, untracked: bool = True,
-                 allow_empty: bool = False) -> str:
-    """Commit exactly ``paths`` (additions, changes, deletions); return the full sha.
+def commit_paths(root, paths: list[str], message: str, *, untracked: bool = True,
+                 allow_empty: bool = False) -> tuple[str, int | None]:
+    """Commit exactly ``paths`` (additions, changes, deletions) on top of HEAD.
 
+    Returns (the full sha, net lines removed from HEAD, or None if git did not say).
     When every path is already tracked, one `git commit -- paths` stages and commits them;
-    new files need a `git add` first. The summary line is printed with full-length hashes
-    (core.abbrev=40) so no `rev-parse` is needed afterwards.
+    new files need a `git add` first. git's own summary gives both answers, so no
+    `rev-parse` or `diff --numstat` is needed: "[branch <sha>] subject" (full-length with
+    core.abbrev=40) and " 2 files changed, 3 insertions(+), 5 deletions(-)", read in the
+    C locale.
     """
     args = [*_COMMIT_OPTS, "-c", "core.abbrev=40", "commit", "--no-verify", "-m", message]
     if allow_empty:
@@ -133,20 +146,77 @@ def commit_paths(root: Path, paths: list[str], message: str, *, untracked: bool 
         git(root, "add", "-A", "--", *paths)
     elif paths:
         args += ["--", *paths]
-    first = git(root, *args).split("\n", 1)[0]  # "[branch <sha>] subject"
+    lines = git(root, *args, env={**os.environ, "LC_ALL": "C"}).split("\n")
+    first = lines[0]  # the subject is folded onto this one line
     sha = first.split("]", 1)[0].rsplit(" ", 1)[-1] if first.startswith("[") else ""
-    return sha if len(sha) == 40 else head(root)
+    net = _net_removed(lines[1]) if len(lines) > 1 else 0
+    return (sha, net) if len(sha) == 40 else (head(root), None)
 
 
-def reset_hard(root: Path, commit: str) -> None:
+def _net_removed(stat: str) -> int | None:
+    """Deletions minus insertions from a --shortstat line; 0 for a commit with no change."""
+    if not stat.strip():
+        return 0  # an empty commit prints no summary
+    counts = {"insertion": 0, "deletion": 0}
+    parts = [part.split() for part in stat.split(",")]
+    if not parts[0][1:2] or parts[0][1] not in ("file", "files"):
+        return None
+    for words in parts[1:]:
+        if len(words) != 2 or not words[0].isdigit():
+            return None
+        kind = words[1].split("(")[0].rstrip("s")
+        if kind not in counts:
+            return None
+        counts[kind] = int(words[0])
+    return counts["deletion"] - counts["insertion"]
+
+
+def reset_hard(root, commit: str) -> None:
     git(root, "reset", "-q", "--hard", commit)
 
 
-def tag(root: Path, name: str, commit: str) -> None:
-    git(root, "update-ref", f"refs/tags/{name}", commit)
+def tag(root, name: str, commit: str) -> None:
+    """Point refs/tags/<name> at ``commit``.
+
+    In a plain repository (a .git folder with loose refs) the ref file is written directly,
+    the way git writes it (a .lock file renamed into place), saving a git process per
+    rejected experiment; anywhere else (a linked worktree, reftable, a name that clashes,
+    a held lock) `git update-ref` does it.
+    """
+    if not _write_loose_ref(root, f"refs/tags/{name}", commit):
+        git(root, "update-ref", f"refs/tags/{name}", commit)
 
 
-def lines_removed(root: Path, old: str, new: str) -> int:
+def _write_loose_ref(root, ref: str, commit: str) -> bool:
+    gitdir = os.path.join(root, ".git")
+    path = os.path.join(gitdir, *ref.split("/"))
+    try:
+        with open(os.path.join(gitdir, "config"), "rb") as fh:
+            if b"refstorage" in fh.read().lower():
+                return False
+        try:
+            with open(os.path.join(gitdir, "packed-refs"), "rb") as fh:
+                if b"refs/tags/autoresearch" in fh.read():
+                    return False  # a packed ref could clash with this name: let git decide
+        except FileNotFoundError:
+            pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path + ".lock", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:  # .git is a file (worktree), a loose ref in the way, a held lock
+        return False
+    try:
+        try:
+            os.write(fd, f"{commit}\n".encode())
+        finally:
+            os.close(fd)
+        os.replace(path + ".lock", path)
+    except OSError:  # e.g. a folder of refs where the file should go
+        os.unlink(path + ".lock")
+        return False
+    return True
+
+
+def lines_removed(root, old: str, new: str) -> int:
     """Net lines removed from ``old`` to ``new`` (negative when lines were added)."""
     added = removed = 0
     for line in git(root, "diff", "--numstat", old, new).splitlines():
@@ -157,7 +227,7 @@ def lines_removed(root: Path, old: str, new: str) -> int:
     return removed - added
 
 
-def binary_patch(root: Path, paths: list[str] | None = None) -> bytes:
+def binary_patch(root, paths: list[str] | None = None) -> bytes:
     """The working tree's changes against HEAD, untracked files included, as a binary patch.
 
     Uses a throwaway index so the user's index is left as it is.
@@ -167,34 +237,34 @@ def binary_patch(root: Path, paths: list[str] | None = None) -> bytes:
     try:
         git(root, "read-tree", "HEAD", env=env)
         git(root, "add", "-A", "--", *(paths or ["."]), env=env)
-        proc = subprocess.run(["git", "diff", "--cached", "--binary", "HEAD"], cwd=root,
-                              capture_output=True, env=env)
-        return proc.stdout
+        return spawn.capture(["git", "diff", "--cached", "--binary", "HEAD"], cwd=root,
+                             env=env)[1]
     finally:
         try:
-            index.unlink()
+            os.unlink(index)
         except FileNotFoundError:
             pass
 
 
-def create_branch(root: Path, branch: str) -> None:
+def create_branch(root, branch: str) -> None:
     git(root, "checkout", "-q", "-b", branch)
 
 
-def checkout(root: Path, branch: str) -> None:
+def checkout(root, branch: str) -> None:
     git(root, "checkout", "-q", branch)
 
 
-def add_excludes(root: Path, patterns: list[str]) -> list[str]:
+def add_excludes(root, patterns: list[str]) -> list[str]:
     """Append ``patterns`` to .git/info/exclude when missing; return the ones added."""
     path = git_path(root, "info/exclude")
     try:
-        existing = path.read_text(encoding="utf-8").splitlines()
+        with open(path, encoding="utf-8") as fh:
+            existing = fh.read().splitlines()
     except FileNotFoundError:
         existing = []
     missing = [p for p in patterns if p not in existing]
     if missing:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "a", encoding="utf-8") as fh:
             if existing and existing[-1] != "":
                 fh.write("\n")

@@ -20,13 +20,11 @@ from __future__ import annotations
 import os
 import select
 import signal
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from autoresearch_helpers import spawn
 from autoresearch_helpers.metrics import clean_line, iter_lines_backward
 from autoresearch_helpers.procgroup import (  # noqa: F401  (kill_group is public here too)
     group_rss_bytes, kill_group, reap_group, set_subreaper)
@@ -118,7 +116,7 @@ class _Leader:
         return self.reaped
 
 
-def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
+def run_command(cmd: str, cwd, log_path, budget: float, *,
                 env: dict | None = None, grace: float = 5.0,
                 on_start: Callable[[int], None] | None = None) -> RunResult:
     """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
@@ -132,17 +130,17 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     previous = _install_handlers(caught)
     was_subreaper = set_subreaper(True)
     try:
-        proc, start = _spawn(cmd, cwd, log_path, full_env)
-        leader = _Leader(proc.pid)
+        pid, start = _spawn(cmd, cwd, log_path, full_env)
+        leader = _Leader(pid)
         try:
             if on_start is not None:
-                on_start(proc.pid)
+                on_start(pid)
             timed_out, peak, ended = _supervise(leader, start + budget, grace, caught)
         finally:
-            kill_group(proc.pid)  # the leader, if still alive, and every straggler
+            kill_group(pid)  # the leader, if still alive, and every straggler
             status, usage = leader.reap()
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            reap_group(proc.pid)
+            exit_code = os.waitstatus_to_exitcode(status)
+            reap_group(pid)
     finally:
         if was_subreaper is False:
             set_subreaper(False)
@@ -152,7 +150,7 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     reaped = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     if peak is not None or reaped:
         peak = max(peak or 0, reaped)
-    result = RunResult(exit_code=proc.returncode, timed_out=timed_out and not caught,
+    result = RunResult(exit_code=exit_code, timed_out=timed_out and not caught,
                        duration_s=round(ended - start, 3),
                        peak_memory_gb=None if peak is None else round(peak / GIB, 3),
                        interrupted=bool(caught))
@@ -161,19 +159,22 @@ def run_command(cmd: str, cwd: Path, log_path: Path, budget: float, *,
     return result
 
 
-def _spawn(cmd: str, cwd: Path, log_path: Path, env: dict | None):
+def _spawn(cmd: str, cwd, log_path, env: dict | None) -> tuple[int, float]:
+    """Start the shell as the leader of a new session, its output going to the log."""
     try:
-        with open(log_path, "wb") as log:
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
             start = time.monotonic()
-            proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            pid = spawn.start(["/bin/sh", "-c", cmd], cwd=cwd, env=env, stdout=log,
+                              stderr=log, new_session=True)
+        finally:
+            os.close(log)
     except OSError as exc:
         from autoresearch_helpers.errors import AutoresearchError
 
         raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to {log_path}: "
                                 f"{exc.strerror or exc}") from None
-    return proc, start
+    return pid, start
 
 
 def _supervise(leader: _Leader, deadline: float, grace: float,
@@ -204,15 +205,16 @@ def _supervise(leader: _Leader, deadline: float, grace: float,
 
 
 def _install_handlers(caught: list[int]) -> dict:
-    if threading.current_thread() is not threading.main_thread():
-        return {}  # signals are only delivered to the main thread's handlers
-
     def handler(signum, frame):
         caught.append(signum)
 
     previous = {}
-    for sig in _FORWARDED:
-        previous[sig] = signal.signal(sig, handler)
+    try:
+        for sig in _FORWARDED:
+            previous[sig] = signal.signal(sig, handler)
+    except ValueError:  # not the main thread: signals only reach the main thread's handlers
+        _restore_handlers(previous)
+        return {}
     return previous
 
 
@@ -223,12 +225,12 @@ def _restore_handlers(previous: dict) -> None:
 
 # --- reading run.log --------------------------------------------------------------------
 
-def tail(log_path: Path, lines: int = 30, width: int = 200) -> str:
+def tail(log_path, lines: int = 30, width: int = 200) -> str:
     """The last ``lines`` lines of the log (trailing blank ones dropped), cleaned and cut to
     ``width`` characters with a marker saying how much was cut; "" when there is no log."""
     out: list[str] = []
     try:
-        for raw in iter_lines_backward(Path(log_path)):
+        for raw in iter_lines_backward(log_path):
             text = clean_line(raw.decode("utf-8", "replace")).rstrip()
             if not text and not out:
                 continue  # trailing blank lines say nothing

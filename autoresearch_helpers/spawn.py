@@ -1,0 +1,120 @@
+"""Starting programs with os.posix_spawn instead of the subprocess module.
+
+Importing `subprocess` (with threading, selectors, contextlib and locale behind it) costs
+about half of the interpreter's own start-up, on every `autoresearch run`. The loop needs
+two things only: run a program to the end with its output captured (git), and start one
+in a new session with its output going to a file (the experiment). Both are a posix_spawn
+with a few file actions.
+
+What a child inherits: its stdin, stdout and stderr as given, and nothing else of ours
+(Python opens every descriptor non-inheritable). Signals that Python ignores (SIGPIPE)
+are back to their defaults in the child, as subprocess does, so ``yes | head`` behaves
+as in a shell.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+DEVNULL = -1
+_RESET_SIGNALS = tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ")
+                       if hasattr(signal, name))
+
+
+def start(argv: list[str], *, cwd=None, env=None, stdin: int | None = DEVNULL,
+          stdout: int | None = None, stderr: int | None = None,
+          new_session: bool = False) -> int:
+    """Start ``argv`` (looked up on PATH) and return its pid; reap it with os.waitpid.
+
+    ``stdin``/``stdout``/``stderr``: a descriptor to use, DEVNULL, or None to share ours.
+    ``new_session``: the child leads a new session and process group (its pgid is its pid).
+    ``env``: the whole environment (default: ours). Raises OSError when it cannot start.
+    """
+    actions = []
+    for target, fd in ((0, stdin), (1, stdout), (2, stderr)):
+        if fd == DEVNULL:
+            actions.append((os.POSIX_SPAWN_OPEN, target, os.devnull, os.O_RDWR, 0))
+        elif fd is not None:
+            actions.append((os.POSIX_SPAWN_DUP2, fd, target))
+    env = os.environ if env is None else env
+    if cwd is None or _is_cwd(cwd):
+        return os.posix_spawnp(argv[0], argv, env, file_actions=actions,
+                               setsid=new_session, setsigdef=_RESET_SIGNALS)
+    # posix_spawn has no working-directory action: step into cwd for the spawn, then back
+    # (a process-wide change for a few microseconds; this CLI spawns from one thread)
+    here = os.open(".", os.O_RDONLY)
+    try:
+        os.chdir(cwd)
+        try:
+            return os.posix_spawnp(argv[0], argv, env, file_actions=actions,
+                                   setsid=new_session, setsigdef=_RESET_SIGNALS)
+        finally:
+            os.fchdir(here)
+    finally:
+        os.close(here)
+
+
+def _is_cwd(path) -> bool:
+    try:
+        return os.fspath(path) == os.getcwd()
+    except OSError:
+        return False
+
+
+def capture(argv: list[str], *, cwd=None, env=None) -> tuple[int, bytes, bytes]:
+    """Run ``argv`` to its end; return (exit code, stdout, stderr). stdin is /dev/null.
+
+    The exit code is negative (-N) when the program was killed by signal N. On Ctrl+C the
+    program (which got the same SIGINT) is waited for, so git can remove its lock files;
+    a second Ctrl+C kills it.
+    """
+    import select
+
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        pid = start(argv, cwd=cwd, env=env, stdout=out_w, stderr=err_w)
+    except BaseException:
+        for fd in (out_r, err_r):
+            os.close(fd)
+        raise
+    finally:
+        os.close(out_w)
+        os.close(err_w)
+    chunks: dict[int, list[bytes]] = {out_r: [], err_r: []}
+    try:
+        poller = select.poll()
+        for fd in chunks:
+            poller.register(fd, select.POLLIN)
+        open_fds = len(chunks)
+        while open_fds:
+            for fd, _ in poller.poll():
+                data = os.read(fd, 65536)
+                if data:
+                    chunks[fd].append(data)
+                else:
+                    poller.unregister(fd)
+                    open_fds -= 1
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        _finish_interrupted(pid)
+        raise
+    finally:
+        os.close(out_r)
+        os.close(err_r)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks[out_r]), b"".join(chunks[err_r])
+
+
+def _finish_interrupted(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    except BaseException:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        raise
