@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from autoresearch_helpers import logs
 
 RECENT = 20  # experiments kept in session.json for `status`
@@ -13,7 +11,7 @@ def short(commit: str | None) -> str:
     return commit[:7] if commit else "-"
 
 
-def record(root: Path, state: dict, *, number: int, status: str, value: float | None,
+def record(root, state: dict, *, number: int, status: str, value: float | None,
            commit: str | None, description: str, prev: float | None = None,
            error: str | None = None, detail: str = "", reason: str = "",
            duration_s: float | None = None, memory_gb: float | None = None,

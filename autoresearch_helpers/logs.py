@@ -13,13 +13,12 @@ import json
 import math
 import os
 import time
-from pathlib import Path
 from collections import namedtuple
 from collections.abc import Iterator
 
 SCHEMA = 1
 TSV_NAME = "results.tsv"
-JSONL_REL = Path(".claude") / "logs" / "autoresearch.jsonl"
+JSONL_REL = ".claude/logs/autoresearch.jsonl"
 TSV_HEADER = "commit\tmetric\tvalue\tstatus\tdescription"
 STATUSES = ("keep", "discard", "crash")
 
@@ -27,12 +26,15 @@ _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
-def tsv_path(root: Path) -> Path:
-    return Path(root) / TSV_NAME
+def tsv_path(root):
+    """results.tsv of ``root``: a Path when ``root`` is one, else a str (no pathlib import
+    on the per-experiment path)."""
+    return root / TSV_NAME if hasattr(root, "joinpath") else os.path.join(root, TSV_NAME)
 
 
-def jsonl_path(root: Path) -> Path:
-    return Path(root) / JSONL_REL
+def jsonl_path(root):
+    """The JSONL log of ``root``, of the same type as ``root`` (see tsv_path)."""
+    return root / JSONL_REL if hasattr(root, "joinpath") else os.path.join(root, JSONL_REL)
 
 
 # --- escaping ---------------------------------------------------------------------------
@@ -64,11 +66,10 @@ def format_value(value: float | None) -> str:
 
 # --- writing ---------------------------------------------------------------------------
 
-def repair(path: Path) -> bool:
+def repair(path) -> bool:
     """Cut a torn last line (one without its newline). Returns True if something was cut."""
-    path = Path(path)
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except FileNotFoundError:
         return False
     if size == 0:
@@ -92,12 +93,14 @@ def repair(path: Path) -> bool:
         return True
 
 
-def append_line(path: Path, line: str) -> None:
+def append_line(path, line: str) -> None:
     """Append one line atomically: one write of the whole line on an O_APPEND descriptor."""
     data = (line.rstrip("\n") + "\n").encode("utf-8")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except FileNotFoundError:  # the first line of a new log
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         written = os.write(fd, data)
         while written < len(data):  # only on exotic file systems
@@ -106,14 +109,18 @@ def append_line(path: Path, line: str) -> None:
         os.close(fd)
 
 
-def ensure_tsv(root: Path) -> Path:
+def ensure_tsv(root):
     path = tsv_path(root)
-    if not path.exists() or path.stat().st_size == 0:
+    try:
+        empty = os.stat(path).st_size == 0
+    except FileNotFoundError:
+        empty = True
+    if empty:
         append_line(path, TSV_HEADER)
     return path
 
 
-def append_tsv(root: Path, commit: str, metric: str, value: float | None, status: str,
+def append_tsv(root, commit: str, metric: str, value: float | None, status: str,
                description: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"bad status {status!r}")
@@ -149,12 +156,12 @@ def make_record(action: str, details: dict, *, tag: str | None, ok: bool = True,
     }
 
 
-def append_jsonl(root: Path, record: dict) -> None:
+def append_jsonl(root, record: dict) -> None:
     line = json.dumps(_clean(record), ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
     append_line(jsonl_path(root), line)
 
 
-def log_event(root: Path, action: str, details: dict, *, tag: str | None, ok: bool = True) -> dict:
+def log_event(root, action: str, details: dict, *, tag: str | None, ok: bool = True) -> dict:
     record = make_record(action, details, tag=tag, ok=ok)
     append_jsonl(root, record)
     return record
@@ -183,11 +190,12 @@ def parse_tsv_line(line: str) -> Row | None:
     return Row(commit, unescape_field(metric), value, status, unescape_field(description))
 
 
-def read_tsv(root: Path) -> list[Row]:
+def read_tsv(root) -> list[Row]:
     """Every complete row of results.tsv (a torn last line is skipped)."""
     path = tsv_path(root)
     try:
-        data = path.read_text(encoding="utf-8", errors="replace")
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            data = fh.read()
     except FileNotFoundError:
         return []
     lines = data.split("\n")
@@ -201,7 +209,7 @@ def read_tsv(root: Path) -> list[Row]:
     return rows
 
 
-def iter_jsonl(path: Path) -> Iterator[dict]:
+def iter_jsonl(path) -> Iterator[dict]:
     """Each complete JSON object of a JSONL file; torn or foreign lines are skipped."""
     try:
         fh = open(path, "r", encoding="utf-8", errors="replace")
@@ -219,5 +227,5 @@ def iter_jsonl(path: Path) -> Iterator[dict]:
                 yield obj
 
 
-def read_jsonl(root: Path) -> list[dict]:
+def read_jsonl(root) -> list[dict]:
     return list(iter_jsonl(jsonl_path(root)))

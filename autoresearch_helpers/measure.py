@@ -3,7 +3,7 @@ then verify_command. Shared by the baseline (setup) and every experiment (run)."
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from autoresearch_helpers import metrics, runner
 from autoresearch_helpers.record import Record
@@ -28,11 +28,11 @@ class Measurement(Record):
         return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def measure(root: Path, cfg, on_start=None) -> Measurement:
+def measure(root, cfg, on_start=None) -> Measurement:
     """Run the experiment ``repeats`` times; stop at the first failure."""
     values = cfg.values
     budget = float(values["time_budget"])
-    log_path = Path(root) / RUN_LOG
+    log_path = os.path.join(root, RUN_LOG)
     out = Measurement()
     for _ in range(int(values.get("repeats") or 1)):
         result = runner.run_command(values["run_command"], root, log_path, budget,
@@ -57,7 +57,7 @@ def measure(root: Path, cfg, on_start=None) -> Measurement:
             return out
     verify = values.get("verify_command")
     if verify:
-        verify_log = Path(root) / ".autoresearch" / "verify.log"
+        verify_log = os.path.join(root, ".autoresearch", "verify.log")
         result = runner.run_command(verify, root, verify_log, budget, on_start=on_start)
         if runner.error_code(result):
             out.error = "verify_failed"

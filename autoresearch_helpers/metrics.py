@@ -22,14 +22,11 @@ therefore ``metric_invalid`` rather than a silent guess.
 
 from __future__ import annotations
 
-import glob
 import math
 import os
 import re
 import signal
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
@@ -60,7 +57,7 @@ def clean_line(line: str) -> str:
     return line.rsplit("\r", 1)[-1]
 
 
-def iter_lines_backward(path: Path, block: int = 65536, cap: int = 1 << 20) -> Iterator[bytes]:
+def iter_lines_backward(path, block: int = 65536, cap: int = 1 << 20) -> Iterator[bytes]:
     """The lines of ``path`` from the last to the first, without newlines.
 
     The last line is yielded even when unfinished (a crash message, a metric printed without
@@ -140,11 +137,11 @@ def parse_printed(text: str, name: str, where: str = "the output") -> float:
     raise _missing(name, where)
 
 
-def parse_printed_file(path: Path, name: str) -> float:
+def parse_printed_file(path, name: str) -> float:
     """``parse_printed`` on a log file, reading from its end (logs can be gigabytes)."""
     pattern, needle, where = _name_re(name), name.encode(), str(path)
     try:
-        lines = iter_lines_backward(Path(path))
+        lines = iter_lines_backward(path)
         for raw in lines:
             if needle in raw:
                 value = _value_in(clean_line(raw.decode("utf-8", "replace")), pattern, name, where)
@@ -157,8 +154,10 @@ def parse_printed_file(path: Path, name: str) -> float:
 
 # --- a metric_parse command -------------------------------------------------------------
 
-def parse_command(cmd: str, cwd: Path, timeout: float = 60) -> float:
+def parse_command(cmd: str, cwd, timeout: float = 60) -> float:
     """Run the metric_parse shell command; its stdout must be exactly one finite number."""
+    import subprocess
+
     proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
@@ -208,10 +207,10 @@ def _killpg(pgid: int) -> None:
 
 # --- sizes and times --------------------------------------------------------------------
 
-def _tree_bytes(path: Path) -> int:
+def _tree_bytes(path: str) -> int:
     """A file's size, or the regular files under a folder (symlinks inside are not followed)."""
-    if not path.is_dir():
-        return path.stat().st_size
+    if not os.path.isdir(path):
+        return os.stat(path).st_size
     total = 0
     for folder, _, files in os.walk(path):
         for name in files:
@@ -221,20 +220,22 @@ def _tree_bytes(path: Path) -> int:
     return total
 
 
-def artifact_size(root: Path, pattern: str, unit: str) -> float:
+def artifact_size(root, pattern: str, unit: str) -> float:
     """Size of ``root/pattern`` (a file, a folder, or a glob's matches) in ``unit`` (KB, MB…)."""
     factor = UNITS.get(unit.upper()) if unit else None
     if factor is None:
         raise ValueError(f"unknown size unit {unit!r}; use one of {', '.join(UNITS)}")
-    root = Path(root)
+    import glob
+
+    root = os.fspath(root)
     if glob.has_magic(pattern):
-        found = [root / p for p in glob.glob(pattern, root_dir=root, recursive=True)]
+        found = [os.path.join(root, p) for p in glob.glob(pattern, root_dir=root, recursive=True)]
         if not found:
             raise MetricError("metric_missing", f"no file matches the artifact {pattern!r} "
                                                 f"under {root}: did the build write it?")
     else:
-        found = [root / pattern]
-        if not found[0].exists():
+        found = [os.path.join(root, pattern)]
+        if not os.path.exists(found[0]):
             raise MetricError("metric_missing", f"artifact {found[0]} does not exist: "
                                                 "did the build write it?")
     return sum(_tree_bytes(p) for p in found) / factor
@@ -246,18 +247,18 @@ ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
 WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
 
 
-def measure(root: Path, *, metric_name: str, measure: str, metric_parse: str | None = None,
+def measure(root, *, metric_name: str, measure: str, metric_parse: str | None = None,
             artifact: str | None = None, unit: str | None = None, run_result=None,
-            log_path: Path | None = None) -> float:
+            log_path=None) -> float:
     """The metric of the run that just ended; metric_parse, when set, always wins."""
     if metric_parse:
-        return parse_command(metric_parse, Path(root))
+        return parse_command(metric_parse, root)
     if measure == PRINTED:
-        return parse_printed_file(Path(log_path or Path(root) / "run.log"), metric_name)
+        return parse_printed_file(log_path or os.path.join(root, "run.log"), metric_name)
     if measure == ARTIFACT_SIZE:
         if not artifact:
             raise MetricError("metric_missing", f"no artifact is configured for {metric_name}")
-        return artifact_size(Path(root), artifact, unit or "KB")
+        return artifact_size(root, artifact, unit or "KB")
     if measure == WALL_TIME:
         if run_result is None:
             raise ValueError("wall_time needs the run's result")

@@ -7,25 +7,25 @@ no torn log line, no running experiment of a dead helper, and no unevaluated
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from autoresearch_helpers import gitops, journal, logs, session
 
 
-def repair_logs(root: Path) -> list[str]:
+def repair_logs(root) -> list[str]:
     notes = []
     for path in (logs.tsv_path(root), logs.jsonl_path(root)):
         if logs.repair(path):
-            notes.append(f"repaired: cut the torn last line of {path.relative_to(root)}")
+            notes.append(f"repaired: cut the torn last line of {os.path.relpath(path, root)}")
     return notes
 
 
-def _last_tsv_commit(root: Path) -> str | None:
+def _last_tsv_commit(root) -> str | None:
     rows = logs.read_tsv(root)
     return rows[-1].commit if rows else None
 
 
-def recover(root: Path, state: dict, head: str | None) -> list[str]:
+def recover(root, state: dict, head: str | None) -> list[str]:
     """Finish an experiment a dead process left; return what was done, one line each."""
     notes = repair_logs(root)
     pending = state.get("pending")

@@ -10,42 +10,43 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path, PurePosixPath
 
 from autoresearch_helpers.session import state_dir
 
 Entry = tuple[str, str, "str | None"]  # (code, path, orig_path) as gitops.status_v2 returns
 
 
-def _fingerprint(root: Path, rel: str) -> list[int] | None:
+def _fingerprint(root, rel: str) -> list[int] | None:
     try:
-        st = os.lstat(root / rel)
+        st = os.lstat(os.path.join(root, rel))
     except FileNotFoundError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_mode]
 
 
-def leftover_file(root: Path) -> Path:
-    return state_dir(root) / "leftover.json"
+def leftover_file(root) -> str:
+    return os.path.join(state_dir(root), "leftover.json")
 
 
-def save_leftover(root: Path, entries: list[Entry]) -> None:
+def save_leftover(root, entries: list[Entry]) -> None:
     """Remember the dirty paths the experiment left, with a fingerprint of each."""
     snap = {path: [code, _fingerprint(root, path)] for code, path, _ in entries}
-    tmp = leftover_file(root).with_suffix(".tmp")
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(json.dumps(snap), encoding="utf-8")
-    os.replace(tmp, leftover_file(root))
+    path = leftover_file(root)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(snap))
+    os.replace(path + ".tmp", path)
 
 
-def load_leftover(root: Path) -> dict:
+def load_leftover(root) -> dict:
     try:
-        return json.loads(leftover_file(root).read_text(encoding="utf-8"))
+        with open(leftover_file(root), encoding="utf-8") as fh:
+            return json.loads(fh.read())
     except (FileNotFoundError, ValueError):
         return {}
 
 
-def agent_changes(root: Path, entries: list[Entry], leftover: dict) -> list[Entry]:
+def agent_changes(root, entries: list[Entry], leftover: dict) -> list[Entry]:
     """The entries that are the agent's: not left, unchanged, by the last experiment."""
     out = []
     for code, path, orig in entries:
@@ -61,7 +62,7 @@ def normalise(rel: str) -> str:
     if rel.startswith("/"):
         return "../" + rel.lstrip("/")  # absolute: outside by definition
     parts: list[str] = []
-    for part in PurePosixPath(rel.replace(os.sep, "/")).parts:
+    for part in rel.replace(os.sep, "/").split("/"):
         if part in ("", "."):
             continue
         if part == "..":
@@ -77,13 +78,13 @@ def normalise(rel: str) -> str:
 class Scope:
     """The editable set and the read-only files of a session."""
 
-    def __init__(self, root: Path, editable: list[str], readonly: list[str]):
-        self.root = Path(root).resolve()
+    def __init__(self, root, editable: list[str], readonly: list[str]):
+        self.root = os.path.realpath(root)
         self.files: set[str] = set()
         self.dirs: list[str] = []
         for item in editable:
             clean = normalise(item)
-            if item.endswith("/") or (self.root / clean).is_dir():
+            if item.endswith("/") or os.path.isdir(os.path.join(self.root, clean)):
                 self.dirs.append(clean + "/")
             else:
                 self.files.add(clean)
@@ -114,17 +115,16 @@ class Scope:
 
     def _resolved(self, rel: str) -> str | None:
         """Where ``rel`` really points when a symlink is involved; None when it does not."""
-        full = self.root / rel
+        full = os.path.join(self.root, rel)
         try:
-            real = Path(os.path.realpath(full))
+            real = os.path.realpath(full)
         except OSError:
             return None
-        if real == full:
+        if real == os.path.normpath(full):
             return None
-        try:
-            return real.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(real)  # absolute: outside the repository
+        if real.startswith(self.root + os.sep):
+            return real[len(self.root) + 1:].replace(os.sep, "/")
+        return real  # absolute: outside the repository
 
 
 def _describe(code: str) -> str:
@@ -136,31 +136,30 @@ def _describe(code: str) -> str:
     return "changed"
 
 
-def fingerprint_files(root: Path, paths: list[str]) -> dict:
+def fingerprint_files(root, paths: list[str]) -> dict:
     """{path: [size, mtime_ns, sha256]} of the files that exist, for the read-only check."""
     import hashlib
 
     out = {}
     for rel in paths:
-        full = Path(root) / rel
-        if not full.is_file():
+        full = os.path.join(root, rel)
+        if not os.path.isfile(full):
             continue
         digest = hashlib.sha256()
         with open(full, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-        st = full.stat()
+        st = os.stat(full)
         out[rel] = [st.st_size, st.st_mtime_ns, digest.hexdigest()]
     return out
 
 
-def readonly_changed(root: Path, saved: dict) -> list[str]:
+def readonly_changed(root, saved: dict) -> list[str]:
     """Read-only files no longer byte-identical to what setup saw (hashing only on doubt)."""
     changed = []
     for rel, (size, mtime, digest) in saved.items():
-        full = Path(root) / rel
         try:
-            st = full.stat()
+            st = os.stat(os.path.join(root, rel))
         except FileNotFoundError:
             changed.append(f"{rel}: read-only file deleted")
             continue

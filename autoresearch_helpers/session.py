@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from autoresearch_helpers.errors import AutoresearchError
 
@@ -33,19 +32,20 @@ STATE_DIR = ".autoresearch"
 SCHEMA = 1
 
 
-def state_dir(root: Path) -> Path:
-    return Path(root) / STATE_DIR
+def state_dir(root) -> str:
+    return os.path.join(root, STATE_DIR)
 
 
-def session_file(root: Path) -> Path:
-    return state_dir(root) / "session.json"
+def session_file(root) -> str:
+    return os.path.join(root, STATE_DIR, "session.json")
 
 
-def load(root: Path) -> dict | None:
+def load(root) -> dict | None:
     """The session state, or None when there is no session in this repository."""
     path = session_file(root)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except FileNotFoundError:
         return None
     try:
@@ -56,40 +56,41 @@ def load(root: Path) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
-def save(root: Path, state: dict) -> None:
+def save(root, state: dict) -> None:
     """Replace session.json atomically (write a temporary file, rename over the old one).
 
     A reader or a killed writer never sees half a file. No fsync: the guarantee is against
     a killed process, not a power cut, and it would cost milliseconds per experiment.
     """
-    path = session_file(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".session.{os.getpid()}.tmp")
-    data = json.dumps(state, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    folder = state_dir(root)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
+    # one line: with an indent, json falls back to its pure-Python encoder (~ms per save)
+    data = json.dumps(state, allow_nan=False, ensure_ascii=False) + "\n"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
-    os.replace(tmp, path)
+    os.replace(tmp, os.path.join(folder, "session.json"))
 
 
 # --- stop requests ------------------------------------------------------------------------
 
-def stop_file(root: Path) -> Path:
-    return state_dir(root) / "stop"
+def stop_file(root) -> str:
+    return os.path.join(root, STATE_DIR, "stop")
 
 
-def request_stop(root: Path, reason: str = "") -> None:
-    path = stop_file(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(reason + "\n", encoding="utf-8")
+def request_stop(root, reason: str = "") -> None:
+    os.makedirs(state_dir(root), exist_ok=True)
+    with open(stop_file(root), "w", encoding="utf-8") as fh:
+        fh.write(reason + "\n")
 
 
-def stop_requested(root: Path) -> bool:
-    return stop_file(root).exists()
+def stop_requested(root) -> bool:
+    return os.path.exists(stop_file(root))
 
 
-def clear_stop(root: Path) -> None:
+def clear_stop(root) -> None:
     try:
-        stop_file(root).unlink()
+        os.unlink(stop_file(root))
     except FileNotFoundError:
         pass
 
@@ -103,15 +104,15 @@ class Lock:
     killed run never blocks the next one. The file holds the owner's pid for the message.
     """
 
-    def __init__(self, root: Path, verb: str):
-        self.path = state_dir(root) / "lock"
+    def __init__(self, root, verb: str):
+        self.path = os.path.join(root, STATE_DIR, "lock")
         self.verb = verb
         self._fd: int | None = None
 
     def __enter__(self) -> "Lock":
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -60,7 +60,7 @@ def run(args) -> int:
     from autoresearch_helpers.gitops import find_root
 
     overrides = overrides_from_args(args)
-    cfg = load_config(find_root(Path.cwd()), overrides)
+    cfg = load_config(Path(find_root()), overrides)
     if args.json:
         print(json.dumps(to_json(cfg), indent=2, ensure_ascii=False))
     else:

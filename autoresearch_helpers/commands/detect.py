@@ -29,7 +29,7 @@ def project_root(path: str | None) -> Path:
     from autoresearch_helpers.gitops import find_root
 
     try:
-        return find_root()
+        return Path(find_root())
     except AutoresearchError:  # not in a git repository
         return Path.cwd()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 
@@ -179,7 +180,7 @@ def build(root, state: dict, commits: list[dict], kept: list, info: dict,
 def run(args) -> int:
     from autoresearch_helpers import finalize_md, gitops, session
 
-    root = gitops.find_root()
+    root = Path(gitops.find_root())
     state = load_state(root)
     base, champion = state["base_commit"], state["champion"]["commit"]
     commits = chain(root, base, champion)
@@ -199,7 +200,7 @@ def run(args) -> int:
               "files": files, "shortstat": gitops.git(root, "diff", "--shortstat", base, champion)}
     text = finalize_md.markdown(info, listed, result)
     tag_file = re.sub(r"[^A-Za-z0-9._-]", "-", state["tag"])
-    path = session.state_dir(root) / f"finalize-{tag_file}.md"
+    path = Path(session.state_dir(root)) / f"finalize-{tag_file}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     rel = path.relative_to(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from autoresearch_helpers import gitops, session
 from autoresearch_helpers.engine import run_experiment
@@ -88,7 +89,7 @@ def outcome_lines(root, outcome: dict, state: dict) -> list[str]:
         from autoresearch_helpers.runner import tail
 
         log = outcome.get("log", "run.log")
-        text = tail(root / log, lines=TAIL_LINES)
+        text = tail(os.path.join(root, log), lines=TAIL_LINES)
         if text.strip():
             lines.append(f"--- last lines of {log} ---")
             lines.extend(text.rstrip("\n").splitlines())

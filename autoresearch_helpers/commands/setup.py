@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from autoresearch_helpers import config as configmod
 from autoresearch_helpers import gitops, journal, logs, scope, session
@@ -49,7 +50,7 @@ def choose_tag(root, wanted: str | None) -> str:
 
 
 def run(args) -> int:
-    root = gitops.find_root()
+    root = Path(gitops.find_root())
     overrides = configmod.overrides_from_args(args)
     if args.target:
         overrides["target_file"] = args.target
@@ -121,7 +122,7 @@ def _baseline(root, state: dict, cfg, args, notes: list[str]) -> int:
     if v.get("setup_command"):
         from autoresearch_helpers import runner
 
-        log = session.state_dir(root) / "setup.log"
+        log = Path(session.state_dir(root)) / "setup.log"
         result = runner.run_command(v["setup_command"], root, log, float(v["time_budget"]))
         if runner.error_code(result):
             raise AutoresearchError(

@@ -6,6 +6,7 @@ Read-only: it never repairs or changes anything, so it is safe in a `!` context 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from autoresearch_helpers import gitops, session
 from autoresearch_helpers.errors import AutoresearchError
@@ -67,7 +68,7 @@ def brief_lines(root, state: dict, last: int = 5) -> list[str]:
 
 def run(args) -> int:
     try:
-        root = gitops.find_root()
+        root = Path(gitops.find_root())
         state = session.load(root)
     except AutoresearchError as exc:
         if args.brief:

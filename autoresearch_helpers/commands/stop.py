@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from autoresearch_helpers import gitops, logs, session
 from autoresearch_helpers.errors import AutoresearchError
 
@@ -11,7 +13,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    root = gitops.find_root()
+    root = Path(gitops.find_root())
     state = session.load(root)
     if state is None:
         raise AutoresearchError("no autoresearch session in this repository: nothing to stop")
