@@ -13,9 +13,13 @@ It uses the first of:
    read-only cache; setuptools writes build files into the source it builds), says so in
    one line on stderr, and writes the marker last.
 
-Then it replaces itself (os.execv) with ``python -c BOOT ARGS``: unlike ``-m``, BOOT drops
-the current directory from sys.path, so a user's file named like one of our modules never
-shadows it.
+Then it runs the helper: in this very process in case 1, else by replacing itself
+(os.execv) with ``python -c BOOT ARGS``: unlike ``-m``, BOOT drops the current directory
+from sys.path, so a user's file named like one of our modules never shadows it.
+
+It is on the path of every helper call, so it imports nothing beyond os and sys until an
+install needs more (re, shutil, subprocess and tempfile cost more than the interpreter's own
+start-up).
 
 ``--context`` (first argument) is for the ``!`` lines of the slash command, where a failure
 aborts the whole command: it never installs (one line instead), runs the helper as a child,
@@ -36,20 +40,15 @@ if __name__ == "__main__":
         del _sys.path[0]
 
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
 PACKAGE = "autoresearch_helpers"
 MARKER = ".autoresearch-installed"
 BOOT = ("import sys; del sys.path[0]; from autoresearch_helpers.cli import main; "
         "sys.exit(main(sys.argv[1:]))")
 MIN_PYTHON = (3, 10)
-SOURCE_IGNORE = shutil.ignore_patterns(
-    ".git", "tests", "bench", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
-    ".venv", "venv", "node_modules", ".autoresearch", ".claude", ".pytest_cache")
+SOURCE_IGNORE = (".git", "tests", "bench", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
+                 ".venv", "venv", "node_modules", ".autoresearch", ".claude", ".pytest_cache")
 
 
 class LaunchError(Exception):
@@ -63,11 +62,14 @@ def plugin_root() -> str:
 def read_version(root: str) -> str:
     """The version in ``autoresearch_helpers/__init__.py`` of the plugin at ``root``."""
     with open(os.path.join(root, PACKAGE, "__init__.py"), encoding="utf-8") as fh:
-        found = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", fh.read(), re.M)
-    if not found:
-        raise LaunchError(f"no __version__ in {root}/{PACKAGE}/__init__.py: the plugin copy is damaged; "
-                          "reinstall it: /plugin install autoresearch")
-    return found.group(1)
+        for line in fh:
+            name, sep, value = line.partition("=")
+            value = value.strip()
+            if (sep and name.strip() == "__version__" and len(value) > 2
+                    and value[0] == value[-1] and value[0] in "\"'"):
+                return value[1:-1]
+    raise LaunchError(f"no __version__ in {root}/{PACKAGE}/__init__.py: the plugin copy is damaged; "
+                      "reinstall it: /plugin install autoresearch")
 
 
 def data_dir(env=None) -> str:
@@ -110,6 +112,8 @@ def find_base_python() -> str:
     """An interpreter >= 3.10 to build the virtualenv with: this one, else one on PATH."""
     if sys.version_info >= MIN_PYTHON:
         return sys.executable
+    import shutil
+
     for minor in range(14, MIN_PYTHON[1] - 1, -1):
         found = shutil.which(f"python3.{minor}")
         if found:
@@ -125,6 +129,8 @@ def _tail(text: str, lines: int = 5) -> str:
 
 
 def _run(cmd: list, what: str, fix: str) -> None:
+    import subprocess
+
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     except OSError as exc:
@@ -138,14 +144,18 @@ def _has_pip(venv: str) -> bool:
     python = venv_python(venv)
     if not os.path.exists(python):
         return False
+    import subprocess
+
     return subprocess.run([python, "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL).returncode == 0
 
 
 def copy_source(root: str, dest: str) -> str:
     """Copy what pip needs to build our package out of the read-only plugin root."""
+    import shutil
+
     src = os.path.join(dest, "src")
-    shutil.copytree(root, src, ignore=SOURCE_IGNORE)
+    shutil.copytree(root, src, ignore=shutil.ignore_patterns(*SOURCE_IGNORE))
     readme = os.path.join(src, "README.md")
     if not os.path.exists(readme):  # pyproject.toml names it; a trimmed copy may lack it
         with open(readme, "w", encoding="utf-8") as fh:
@@ -155,6 +165,10 @@ def copy_source(root: str, dest: str) -> str:
 
 def install(root: str, venv: str, version: str) -> None:
     """Create ``venv`` and install the plugin's package into it, once, under a lock."""
+    import shutil
+    import subprocess
+    import tempfile
+
     os.makedirs(os.path.dirname(venv), exist_ok=True)
     with open(venv + ".lock", "a") as lock:
         try:
@@ -213,6 +227,8 @@ def context(root: str, args: list) -> int:
         print("autoresearch: the helper is not installed yet; the first autoresearch command "
               "installs it (once)")
         return 0
+    import subprocess
+
     try:
         proc = subprocess.run([python, "-c", BOOT, *args], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, timeout=120)
@@ -237,6 +253,10 @@ def main(argv=None) -> int:
               f"fix: make {data_dir()} writable, or set XDG_DATA_HOME to a writable folder, "
               "and rerun", file=sys.stderr)
         return 1
+    if python == sys.executable:  # the helper imports here: no second interpreter
+        from autoresearch_helpers.cli import main as helper_main
+
+        return helper_main(args)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(python, [python, "-c", BOOT, *args])

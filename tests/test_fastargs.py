@@ -54,3 +54,26 @@ def test_the_cli_gives_argparse_errors_for_what_the_fast_path_declines(tmp_path,
     assert "argument -d/--description: expected one argument" in result.err
     help_text = cli(tmp_path, "run", "--help")
     assert help_text.code == 0 and "--allow-empty" in help_text.out
+
+
+def parsed_by_argparse(module, argv):
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    module.add_arguments(parser)
+    try:
+        return vars(parser.parse_args(argv))
+    except (argparse.ArgumentError, SystemExit):
+        return "error"
+
+
+@pytest.mark.parametrize("argv, plain", [
+    ([], True), (["--brief"], True), (["--json", "--last", "3"], True), (["--last=0"], True),
+    (["--brief", "--json"], False),   # mutually exclusive: argparse's message
+    (["--last", "x"], False), (["--last", "-1"], False), (["--br"], False),
+])
+def test_status_reads_its_options_as_argparse_does(argv, plain):
+    from autoresearch_helpers.commands import status
+
+    fast = status.parse_fast(argv)
+    assert (fast is not None) == plain
+    if plain:
+        assert vars(fast) == parsed_by_argparse(status, argv)

@@ -6,7 +6,6 @@ Read-only: it never repairs or changes anything, so it is safe in a `!` context 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from autoresearch_helpers import gitops, session
 from autoresearch_helpers.errors import AutoresearchError
@@ -20,6 +19,18 @@ def add_arguments(parser) -> None:
     group.add_argument("--json", action="store_true", help="the state as JSON")
     parser.add_argument("--last", type=int, default=5, metavar="N",
                         help="how many recent experiments to list (default 5)")
+
+
+def parse_fast(argv: list[str]):
+    from autoresearch_helpers import fastargs
+
+    args = fastargs.parse(argv, values={"--last": "last"},
+                          flags={"--brief": "brief", "--json": "json"},
+                          defaults={"brief": False, "json": False, "last": "5"})
+    if args is None or (args.brief and args.json) or not args.last.isdigit():
+        return None  # argparse says what is wrong
+    args.last = int(args.last)
+    return args
 
 
 def fmt(value) -> str:
@@ -68,7 +79,7 @@ def brief_lines(root, state: dict, last: int = 5) -> list[str]:
 
 def run(args) -> int:
     try:
-        root = Path(gitops.find_root())
+        root = gitops.find_root()
         state = session.load(root)
     except AutoresearchError as exc:
         if args.brief:
