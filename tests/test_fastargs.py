@@ -9,9 +9,9 @@ import pytest
 from autoresearch_helpers.commands import run as run_verb
 
 
-def argparse_reading(argv):
+def parsed_by_argparse(module, argv):
     parser = argparse.ArgumentParser(exit_on_error=False)
-    run_verb.add_arguments(parser)
+    module.add_arguments(parser)
     try:
         return vars(parser.parse_args(argv))
     except (argparse.ArgumentError, SystemExit):
@@ -30,7 +30,7 @@ def argparse_reading(argv):
 def test_the_plain_forms_read_as_argparse_reads_them(argv):
     fast = run_verb.parse_fast(argv)
     assert fast is not None, "the plain form should not need argparse"
-    assert vars(fast) == argparse_reading(argv)
+    assert vars(fast) == parsed_by_argparse(run_verb, argv)
 
 
 @pytest.mark.parametrize("argv", [
@@ -56,15 +56,6 @@ def test_the_cli_gives_argparse_errors_for_what_the_fast_path_declines(tmp_path,
     assert help_text.code == 0 and "--allow-empty" in help_text.out
 
 
-def parsed_by_argparse(module, argv):
-    parser = argparse.ArgumentParser(exit_on_error=False)
-    module.add_arguments(parser)
-    try:
-        return vars(parser.parse_args(argv))
-    except (argparse.ArgumentError, SystemExit):
-        return "error"
-
-
 @pytest.mark.parametrize("argv, plain", [
     ([], True), (["--brief"], True), (["--json", "--last", "3"], True), (["--last=0"], True),
     (["--brief", "--json"], False),   # mutually exclusive: argparse's message
@@ -77,3 +68,27 @@ def test_status_reads_its_options_as_argparse_does(argv, plain):
     assert (fast is not None) == plain
     if plain:
         assert vars(fast) == parsed_by_argparse(status, argv)
+
+
+@pytest.mark.parametrize("verb, argv, plain", [
+    ("results", [], True),
+    ("results", ["--last", "3", "--format", "markdown"], True),
+    ("results", ["--json", "--tag", "nov21", "--last=0"], True),
+    ("results", ["--format", "yaml"], False),        # not a format: argparse lists them
+    ("results", ["--last", "x"], False),
+    ("results", ["--last", "-1"], False),            # argparse reads it; run refuses it
+    ("results", ["--form", "csv"], False),
+    ("dashboard", [], True),
+    ("dashboard", ["--once"], True),
+    ("dashboard", ["--watch", "--interval", "0.5"], True),
+    ("dashboard", ["--interval", "soon"], False),
+    ("dashboard", ["--help"], False),
+])
+def test_results_and_dashboard_read_their_options_as_argparse_does(verb, argv, plain):
+    import importlib
+
+    module = importlib.import_module(f"autoresearch_helpers.commands.{verb}")
+    fast = module.parse_fast(argv)
+    assert (fast is not None) == plain
+    if plain:
+        assert vars(fast) == parsed_by_argparse(module, argv)
