@@ -13,9 +13,11 @@ from types import SimpleNamespace
 
 
 def parse(argv: list[str], *, values: dict[str, str], flags: dict[str, str],
-          defaults: dict[str, object], required: tuple[str, ...] = ()) -> SimpleNamespace | None:
+          defaults: dict[str, object], required: tuple[str, ...] = (),
+          types: dict | None = None) -> SimpleNamespace | None:
     """``values``: option -> destination of an option taking one value (``-d X``, ``-dX``,
-    ``--opt X``, ``--opt=X``); ``flags``: option -> destination of a store_true flag.
+    ``--opt X``, ``--opt=X``); ``flags``: option -> destination of a store_true flag;
+    ``types``: destination -> converter, as argparse's ``type=`` (int, float, ...).
     Returns None whenever argparse could read the arguments differently or must answer."""
     out = dict(defaults)
     seen: set[str] = set()
@@ -48,4 +50,10 @@ def parse(argv: list[str], *, values: dict[str, str], flags: dict[str, str],
         out[dest] = value
     if any(dest not in seen for dest in required):
         return None
+    for dest, convert in (types or {}).items():
+        if dest in seen:
+            try:
+                out[dest] = convert(out[dest])
+            except ValueError:
+                return None  # argparse's "invalid int value" message
     return SimpleNamespace(**out)

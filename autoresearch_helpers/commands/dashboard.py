@@ -17,15 +17,9 @@ def parse_fast(argv: list[str]):
     """The plain forms without argparse (see autoresearch_helpers.fastargs); None: argparse."""
     from autoresearch_helpers import fastargs
 
-    args = fastargs.parse(argv, values={"--interval": "interval"},
-                          flags={"--watch": "watch", "--once": "once"},
+    return fastargs.parse(argv, values={"--interval": "interval"},
+                          flags={"--watch": "watch", "--once": "once"}, types={"interval": float},
                           defaults={"watch": False, "once": False, "interval": 1.0})
-    if args is not None and isinstance(args.interval, str):
-        try:
-            args.interval = float(args.interval)
-        except ValueError:
-            return None
-    return args
 
 
 def run(args) -> int:

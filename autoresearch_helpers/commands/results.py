@@ -33,16 +33,9 @@ def parse_fast(argv: list[str]):
     from autoresearch_helpers import fastargs
 
     args = fastargs.parse(argv, values={"--last": "last", "--format": "format", "--tag": "tag"},
-                          flags={"--json": "json"},
+                          flags={"--json": "json"}, types={"last": int},
                           defaults={"last": 10, "format": "table", "json": False, "tag": None})
-    if args is None or args.format not in FORMATS:
-        return None
-    if isinstance(args.last, str):
-        try:
-            args.last = int(args.last)
-        except ValueError:
-            return None
-    return args
+    return None if args is None or args.format not in FORMATS else args
 
 
 def run(args) -> int:

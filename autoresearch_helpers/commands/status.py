@@ -24,13 +24,10 @@ def add_arguments(parser) -> None:
 def parse_fast(argv: list[str]):
     from autoresearch_helpers import fastargs
 
-    args = fastargs.parse(argv, values={"--last": "last"},
+    args = fastargs.parse(argv, values={"--last": "last"}, types={"last": int},
                           flags={"--brief": "brief", "--json": "json"},
-                          defaults={"brief": False, "json": False, "last": "5"})
-    if args is None or (args.brief and args.json) or not args.last.isdigit():
-        return None  # argparse says what is wrong
-    args.last = int(args.last)
-    return args
+                          defaults={"brief": False, "json": False, "last": 5})
+    return None if args is None or (args.brief and args.json) else args  # exclusive
 
 
 def fmt(value) -> str:
