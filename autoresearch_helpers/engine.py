@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
-from autoresearch_helpers import gitops, journal, logs, scope, session
+from autoresearch_helpers import gitops, gittag, journal, logs, scope, session
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.measure import measure
 from autoresearch_helpers.recovery import recover
@@ -184,7 +184,7 @@ def _decide(root, cfg, state: dict, m, commit: str, net_removed: int | None):
 
 def _reject(root, state: dict, number: int, commit: str) -> None:
     """Keep the rejected commit reachable as a tag, and go back to the champion."""
-    gitops.tag(root, rejected_tag(state, number), commit)
+    gittag.tag(root, rejected_tag(state, number), commit)
     gitops.reset_hard(root, state["champion"]["commit"])
 
 

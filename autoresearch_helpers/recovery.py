@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from autoresearch_helpers import gitops, journal, logs, session
+from autoresearch_helpers import gitops, gittag, journal, logs, session
 
 
 def repair_logs(root) -> list[str]:
@@ -47,7 +47,7 @@ def recover(root, state: dict, head: str | None) -> list[str]:
     if lost:
         number, commit = lost["number"], lost["commit"]
         tag = f"autoresearch/{state['tag']}/rejected/{number}"
-        gitops.tag(root, tag, commit)
+        gittag.tag(root, tag, commit)
         kept_edits = False
         if head == commit:
             # edits made to the editable files after the interruption stay on disk

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from autoresearch_helpers import gitops, spawn
+from autoresearch_helpers import gitops, gittag, spawn
 from conftest import git
 
 
@@ -110,7 +110,7 @@ def test_commit_summary_is_read_whatever_the_users_language(make_repo, monkeypat
 def test_a_tag_written_directly_is_a_real_git_tag(make_repo):
     repo = make_repo({"a.py": "1\n"})
     sha = gitops.head(repo)
-    gitops.tag(repo, "autoresearch/t1/rejected/1", sha)
+    gittag.tag(repo, "autoresearch/t1/rejected/1", sha)
     assert (repo / ".git/refs/tags/autoresearch/t1/rejected/1").read_text() == sha + "\n"
     assert git(repo, "rev-parse", "autoresearch/t1/rejected/1").strip() == sha
     assert git(repo, "tag", "-l").split() == ["autoresearch/t1/rejected/1"]
@@ -122,7 +122,7 @@ def test_a_tag_in_a_linked_worktree_goes_through_git(make_repo, tmp_path):
     linked = tmp_path / "linked"
     git(repo, "worktree", "add", "-q", "-b", "side", str(linked))
     sha = gitops.head(linked)
-    gitops.tag(linked, "autoresearch/w/rejected/1", sha)
+    gittag.tag(linked, "autoresearch/w/rejected/1", sha)
     assert git(repo, "rev-parse", "autoresearch/w/rejected/1").strip() == sha
 
 
@@ -134,7 +134,7 @@ def test_a_tag_that_clashes_with_an_existing_ref_is_gits_error(make_repo, packed
     if packed:
         git(repo, "pack-refs", "--all")  # the folder name is then free on disk
     with pytest.raises(gitops.GitError, match="update-ref"):
-        gitops.tag(repo, "autoresearch/t1/rejected/1", sha)
+        gittag.tag(repo, "autoresearch/t1/rejected/1", sha)
     assert subprocess.run(["git", "rev-parse", "-q", "--verify", "autoresearch/t1/rejected/1"],
                           cwd=repo, capture_output=True).returncode != 0
 
@@ -144,5 +144,5 @@ def test_a_tag_where_a_folder_of_refs_stands_is_gits_error(make_repo):
     sha = gitops.head(repo)
     git(repo, "tag", "autoresearch/t1/rejected/1/x")
     with pytest.raises(gitops.GitError, match="update-ref"):
-        gitops.tag(repo, "autoresearch/t1/rejected/1", sha)
+        gittag.tag(repo, "autoresearch/t1/rejected/1", sha)
     assert not (repo / ".git/refs/tags/autoresearch/t1/rejected/1.lock").exists()
