@@ -17,47 +17,32 @@ or scientific number with an optional sign (``-0.5``, ``+2``, ``1e-3``); text af
 unit or more output and is ignored (``12.3 ms``, ``45%``, ``0.31, acc: 0.9``). Thousands
 separators are accepted only in their strict form (``1,234.5`` is 1234.5); anything else
 that glues digits to the number with a comma or a dot (``1,5``, ``1.2.3``) is ambiguous and
-therefore ``metric_invalid`` rather than a silent guess.
+therefore ``metric_invalid`` rather than a silent guess. ``metric_line`` reads one line.
+
+This module is imported by every ``autoresearch run``: reading a plain log imports neither
+``re`` nor ``signal`` nor ``collections`` (annotations here are text, never evaluated).
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
-import signal
-from collections.abc import Iterator
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_NUMBER_RE = re.compile(_NUMBER)
-_NUMBER_FULL = re.compile(_NUMBER + r"\Z")
-_NONFINITE_RE = re.compile(r"[-+]?(?:nan|inf(?:inity)?)(?![\w.])", re.IGNORECASE)
-_GLUED_RE = re.compile(r"[.,]\d")  # a second number glued on: 1,5 or 1.2.3
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+from autoresearch_helpers.metric_line import (
+    MetricError,
+    check_name,
+    clean_line,
+    to_float,
+    value_in,
+    word_kind,
+)
+
 UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
-
-
-class MetricError(Exception):
-    """No usable metric value; ``code`` is the crash code written to the logs."""
-
-    CODES = ("metric_missing", "metric_nan", "metric_invalid", "metric_parse_failed")
-
-    def __init__(self, code: str, message: str):
-        if code not in self.CODES:
-            raise ValueError(f"unknown metric error code {code!r}")
-        super().__init__(message)
-        self.code = code
 
 
 # --- reading run.log --------------------------------------------------------------------
 
-def clean_line(line: str) -> str:
-    """One log line as a terminal would leave it: no ANSI escapes, the last \\r segment."""
-    line = _ANSI.sub("", line).rstrip("\r")
-    return line.rsplit("\r", 1)[-1]
-
-
-def iter_lines_backward(path, block: int = 65536, cap: int = 1 << 20) -> Iterator[bytes]:
+def iter_lines_backward(path, block: int = 65536,
+                        cap: int = 1 << 20) -> collections.abc.Iterator[bytes]:
     """The lines of ``path`` from the last to the first, without newlines.
 
     The last line is yielded even when unfinished (a crash message, a metric printed without
@@ -93,45 +78,16 @@ def iter_lines_backward(path, block: int = 65536, cap: int = 1 << 20) -> Iterato
 
 # --- printed values ---------------------------------------------------------------------
 
-def _name_re(name: str) -> re.Pattern:
-    if not name or name != name.strip():
-        raise ValueError(f"bad metric name {name!r}")
-    return re.compile(r"(?<![\w./])(?<!\w-)" + re.escape(name) + r"""(?![\w.])['"]?\s*[:=][ \t]*""")
-
-
-def _value_in(line: str, pattern: re.Pattern, name: str, where: str) -> float | None:
-    """The value on this (clean) line, None when the name is not on it; MetricError if bad."""
-    matches = list(pattern.finditer(line))
-    if not matches:
-        return None
-    rest = line[matches[-1].end():]
-    shown = rest.strip()[:40]
-    if _NONFINITE_RE.match(rest):
-        raise MetricError("metric_nan", f"{name} is {shown!r}, not a finite number ({where})")
-    number = _NUMBER_RE.match(rest)
-    if number is None or _GLUED_RE.match(rest, number.end()):
-        raise MetricError("metric_invalid",
-                          f"{name}: {shown!r} is not a number ({where}: {line.strip()[:120]!r})")
-    return _to_float(number.group(), name, where)
-
-
-def _to_float(text: str, name: str, where: str) -> float:
-    value = float(text.replace(",", ""))
-    if not math.isfinite(value):
-        raise MetricError("metric_nan", f"{name} is {text!r}, not a finite number ({where})")
-    return value
-
-
 def _missing(name: str, where: str) -> MetricError:
     return MetricError("metric_missing", f"no line '{name}: <number>' in {where}")
 
 
 def parse_printed(text: str, name: str, where: str = "the output") -> float:
     """The value of the last ``name: value`` line of ``text`` (rules in the module doc)."""
-    pattern = _name_re(name)
+    check_name(name)
     for line in reversed(text.split("\n")):
         if name in line:
-            value = _value_in(clean_line(line), pattern, name, where)
+            value = value_in(clean_line(line), name, where)
             if value is not None:
                 return value
     raise _missing(name, where)
@@ -139,12 +95,13 @@ def parse_printed(text: str, name: str, where: str = "the output") -> float:
 
 def parse_printed_file(path, name: str) -> float:
     """``parse_printed`` on a log file, reading from its end (logs can be gigabytes)."""
-    pattern, needle, where = _name_re(name), name.encode(), str(path)
+    check_name(name)
+    needle, where = name.encode(), str(path)
     try:
         lines = iter_lines_backward(path)
         for raw in lines:
             if needle in raw:
-                value = _value_in(clean_line(raw.decode("utf-8", "replace")), pattern, name, where)
+                value = value_in(clean_line(raw.decode("utf-8", "replace")), name, where)
                 if value is not None:
                     return value
     except FileNotFoundError:
@@ -191,14 +148,17 @@ def parse_command(cmd: str, cwd, timeout: float = 60) -> float:
         raise MetricError("metric_invalid", f"{where} printed {len(words)} values, "
                                             f"expected one number: {shown!r}")
     word = words[0]
-    if _NONFINITE_RE.fullmatch(word):
+    kind = word_kind(word)
+    if kind == "nan":
         raise MetricError("metric_nan", f"{where} printed {word!r}, not a finite number")
-    if not _NUMBER_FULL.match(word):
+    if kind == "invalid":
         raise MetricError("metric_invalid", f"{where} printed {word[:60]!r}, not a number")
-    return _to_float(word, "the value", where)
+    return to_float(word, "the value", where)
 
 
 def _killpg(pgid: int) -> None:
+    import signal
+
     try:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
