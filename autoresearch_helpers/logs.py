@@ -9,12 +9,11 @@ JSON is strict (no NaN or Infinity) and every record carries ``schema``.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
-from collections import namedtuple
-from collections.abc import Iterator
+
+from autoresearch_helpers import jsonio
 
 SCHEMA = 1
 TSV_NAME = "results.tsv"
@@ -157,7 +156,7 @@ def make_record(action: str, details: dict, *, tag: str | None, ok: bool = True,
 
 
 def append_jsonl(root, record: dict) -> None:
-    line = json.dumps(_clean(record), ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    line = jsonio.dumps(_clean(record), ensure_ascii=False)  # json.dumps(..., allow_nan=False)
     append_line(jsonl_path(root), line)
 
 
@@ -169,8 +168,23 @@ def log_event(root, action: str, details: dict, *, tag: str | None, ok: bool = T
 
 # --- reading ---------------------------------------------------------------------------
 
-# One results.tsv row; value is None for a crash.
-Row = namedtuple("Row", "commit metric value status description")
+class Row(tuple):
+    """One results.tsv row, a named tuple (value is None for a crash): like the namedtuple
+    it was, without importing collections on the per-experiment path."""
+
+    __slots__ = ()
+    _fields = ("commit", "metric", "value", "status", "description")
+    commit, metric, value, status, description = (property(lambda self, i=i: self[i])
+                                                  for i in range(5))
+
+    def __new__(cls, commit, metric, value, status, description):
+        return tuple.__new__(cls, (commit, metric, value, status, description))
+
+    def __getnewargs__(self):  # copy and pickle
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        return "Row(" + ", ".join(f"{k}={v!r}" for k, v in zip(self._fields, self)) + ")"
 
 
 def parse_tsv_line(line: str) -> Row | None:
@@ -209,8 +223,8 @@ def read_tsv(root) -> list[Row]:
     return rows
 
 
-def iter_jsonl(path) -> Iterator[dict]:
-    """Each complete JSON object of a JSONL file; torn or foreign lines are skipped."""
+def iter_jsonl(path):
+    """Yield each complete JSON object (dict) of a JSONL file; torn or foreign lines are skipped."""
     try:
         fh = open(path, "r", encoding="utf-8", errors="replace")
     except FileNotFoundError:
@@ -220,7 +234,7 @@ def iter_jsonl(path) -> Iterator[dict]:
             if not line.endswith("\n"):
                 break  # torn last line
             try:
-                obj = json.loads(line)
+                obj = jsonio.loads(line)
             except ValueError:
                 continue
             if isinstance(obj, dict):

@@ -8,9 +8,9 @@ again before the next run.
 
 from __future__ import annotations
 
-import json
 import os
 
+from autoresearch_helpers import jsonio
 from autoresearch_helpers.session import state_dir
 
 Entry = tuple[str, str, "str | None"]  # (code, path, orig_path) as gitops.status_v2 returns
@@ -34,14 +34,14 @@ def save_leftover(root, entries: list[Entry]) -> None:
     path = leftover_file(root)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(snap))
+        fh.write(jsonio.dumps(snap))  # codes, paths, ints: no floats
     os.replace(path + ".tmp", path)
 
 
 def load_leftover(root) -> dict:
     try:
         with open(leftover_file(root), encoding="utf-8") as fh:
-            return json.loads(fh.read())
+            return jsonio.loads(fh.read())
     except (FileNotFoundError, ValueError):
         return {}
 

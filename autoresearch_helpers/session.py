@@ -23,9 +23,9 @@ session.json (schema 1)::
 
 from __future__ import annotations
 
-import json
 import os
 
+from autoresearch_helpers import jsonio
 from autoresearch_helpers.errors import AutoresearchError
 
 STATE_DIR = ".autoresearch"
@@ -49,7 +49,7 @@ def load(root) -> dict | None:
     except FileNotFoundError:
         return None
     try:
-        state = json.loads(text)
+        state = jsonio.loads(text)  # errors are json's own
     except ValueError as exc:
         raise AutoresearchError(f"{path}: the session state is not valid JSON ({exc}); "
                                 "move it away and run 'autoresearch setup' to start again") from exc
@@ -66,7 +66,7 @@ def save(root, state: dict) -> None:
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
     # one line: with an indent, json falls back to its pure-Python encoder (~ms per save)
-    data = json.dumps(state, allow_nan=False, ensure_ascii=False) + "\n"
+    data = jsonio.dumps(state, ensure_ascii=False) + "\n"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
     os.replace(tmp, os.path.join(folder, "session.json"))

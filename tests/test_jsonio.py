@@ -84,7 +84,8 @@ def test_loads_accepts_the_non_finite_constants_as_json_does():
     assert repr(got) == repr(json.loads("[NaN, Infinity, -Infinity]")) == "[nan, inf, -inf]"
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), [1, {"x": float("nan")}]])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"),
+                                   [1, {"x": float("nan")}]])
 def test_dumps_refuses_non_finite_floats_as_json_does(value):
     with pytest.raises(ValueError) as ours:
         jsonio.dumps(value)
@@ -123,7 +124,8 @@ class CallsBack(dict):
 
 
 def test_a_re_entrant_dumps_is_answered_by_json():
-    assert jsonio.dumps(CallsBack(a=1)) == json.dumps(CallsBack(a=1)) == '{"inner": "{\\"x\\": [1]}"}'
+    expected = '{"inner": "{\\"x\\": [1]}"}'
+    assert jsonio.dumps(CallsBack(a=1)) == json.dumps(CallsBack(a=1)) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -209,3 +211,32 @@ def test_logs_row_is_a_named_five_tuple():
     assert repr(row) == "Row(commit='abc1234', metric='loss', value=0.5, status='keep', " \
                         "description='a try')"
     assert logs.parse_tsv_line("abc1234\tloss\t0.5\tkeep\ta try\n") == row
+
+
+def test_an_experiment_writes_and_prints_what_json_would(session_repo, cli):
+    from engine_project import edit
+
+    repo = session_repo()
+    edit(repo, 4.0)
+    result = cli(repo, "run", "-d", 'é "quoted" \\ try', "--json")
+    assert result.code == 0, result
+    assert result.out == json.dumps(json.loads(result.out), allow_nan=False) + "\n"
+    assert json.loads(result.out)["status"] == "keep"
+    state = (repo / ".autoresearch" / "session.json").read_text(encoding="utf-8")
+    assert state == json.dumps(json.loads(state), ensure_ascii=False, allow_nan=False) + "\n"
+    lines = (repo / ".claude" / "logs" / "autoresearch.jsonl").read_text("utf-8").splitlines()
+    assert 'é "quoted" \\ try' in [json.loads(line)["details"].get("description") for line in lines]
+    for line in lines:
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, allow_nan=False)
+
+
+def test_a_broken_session_file_is_named_with_json_s_message(session_repo, cli):
+    repo = session_repo()
+    path = repo / ".autoresearch" / "session.json"
+    path.write_text('{"schema": 1,\n')
+    result = cli(repo, "run", "-d", "try")
+    assert result.code == 1, result
+    assert result.err == (f"autoresearch run: error: {path}: the session state is not valid JSON "
+                          "(Expecting property name enclosed in double quotes: line 2 column 1 "
+                          "(char 14)); move it away and run 'autoresearch setup' to start "
+                          "again\n")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 
-from autoresearch_helpers import gitops, session
+from autoresearch_helpers import gitops, jsonio, session
 from autoresearch_helpers.engine import run_experiment
 from autoresearch_helpers.errors import UsageError
 
@@ -47,7 +46,7 @@ def run(args) -> int:
     state = outcome["state"]
     if args.json:
         champion = state.get("champion") or {}
-        print(json.dumps({
+        print(jsonio.dumps({
             "status": outcome["status"], "value": outcome.get("value"),
             "best": champion.get("value"), "delta": outcome.get("delta"),
             "commit": (outcome.get("commit") or "")[:7] or None,
@@ -55,7 +54,7 @@ def run(args) -> int:
             "reason": outcome.get("reason"), "experiment": outcome["number"],
             "duration_s": outcome.get("duration_s"), "memory_gb": outcome.get("memory_gb"),
             "stop_requested": session.stop_requested(root), "notes": outcome["notes"],
-        }, allow_nan=False))
+        }))
         return 0
     for line in outcome_lines(root, outcome, state):
         print(line)
