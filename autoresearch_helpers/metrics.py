@@ -105,7 +105,8 @@ def parse_printed_file(path, name: str) -> float:
                 if value is not None:
                     return value
     except FileNotFoundError:
-        raise MetricError("metric_missing", f"{path} does not exist: the run wrote no log") from None
+        raise MetricError("metric_missing",
+                          f"{path} does not exist: the run wrote no log") from None
     raise _missing(name, where)
 
 
