@@ -59,6 +59,7 @@ _reference: Reference | None = None
 
 
 def reference() -> Reference:
+    """The shared :class:`Reference`; the first call imports ``re``."""
     global _reference
     if _reference is None:
         _reference = Reference()
@@ -66,6 +67,7 @@ def reference() -> Reference:
 
 
 def check_name(name: str) -> None:
+    """A metric name is not empty and has no surrounding whitespace (ValueError otherwise)."""
     if not name or name != name.strip():
         raise ValueError(f"bad metric name {name!r}")
 
