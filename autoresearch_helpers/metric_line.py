@@ -16,7 +16,7 @@ import math
 
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 NONFINITE_RE = r"[-+]?(?:nan|inf(?:inity)?)(?![\w.])"  # case-insensitive
-GLUED_RE = r"[.,]\d"  # a second number glued on: 1,5 or 1.2.3
+GLUED_RE = r"[.,]?\d"  # a second number glued on: 1,5 or 1.2.3, or 1,2345
 NAME_RE = r"""(?<![\w./])(?<!\w-){name}(?![\w.])['"]?\s*[:=][ \t]*"""
 ANSI_RE = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
 
@@ -109,7 +109,8 @@ def value_in_fast(line: str, name: str, where: str) -> float | None:
     if nonfinite_end(line, start) >= 0:
         raise _nan(name, line[start:], where)
     end = number_end(line, start)
-    if end < 0 or (line[end:end + 1] in (".", ",") and line[end + 1:end + 2] in DIGITS):
+    glued = line[end + 1:end + 2] if line[end:end + 1] in (".", ",") else line[end:end + 1]
+    if end < 0 or (glued and glued in DIGITS):
         raise _invalid(name, line[start:], line, where)
     return to_float(line[start:end], name, where)
 

@@ -57,7 +57,7 @@ def regex_clean(raw):
     ("val_loss", "val_loss: 1.5e-3x", 0.0015),
     ("val_loss", "val_loss: 1.e5", 100000.0),
     ("val_loss", "val_loss: 1,234.e2", 123400.0),
-    ("val_loss", "val_loss: 1,2345", 1234.0),  # the reference's reading, kept identical
+    ("val_loss", "val_loss: 1,2345", "metric_invalid"),  # not 1,234 followed by a 5
     ("val_loss", "val_loss: 1234,567", "metric_invalid"),
     ("val_loss", "val_loss: 1,234,56", "metric_invalid"),
     ("val_loss", "val_loss: ,5", "metric_invalid"),
