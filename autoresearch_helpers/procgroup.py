@@ -7,9 +7,10 @@ the whole group, so that background jobs and grandchildren are never left behind
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
+
+from autoresearch_helpers.spawn import signal
 
 _PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
 
@@ -48,20 +49,35 @@ def group_rss_bytes(pgid: int) -> int | None:
     return total
 
 
+_libc: dict = {}  # "prctl" (None where there is none) and "ctypes", once loaded
+
+
+def load_prctl():
+    """libc's prctl through ctypes (Linux), or None. Loaded once: importing ctypes costs
+    milliseconds, so the engine does it while git commits the experiment."""
+    if "prctl" not in _libc:
+        _libc["prctl"] = None
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            _libc["ctypes"] = ctypes
+            try:
+                _libc["prctl"] = ctypes.CDLL(None, use_errno=True).prctl
+            except (OSError, AttributeError):
+                pass
+    return _libc["prctl"]
+
+
 def set_subreaper(on: bool) -> bool | None:
     """Make this process the reaper of its orphaned descendants (Linux); return the old value.
 
     Without it, the killed grandchildren of an experiment are re-parented to PID 1, and in
     a container whose PID 1 does not reap, their zombies keep the process group alive.
     """
-    if not sys.platform.startswith("linux"):
+    prctl = load_prctl()
+    if prctl is None:
         return None
-    import ctypes
-
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
+    ctypes = _libc["ctypes"]
     old = ctypes.c_int(0)
     if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(old), 0, 0, 0) != 0:
         return None

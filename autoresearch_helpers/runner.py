@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import os
 import select
-import signal
 import sys
 import time
-from collections.abc import Callable
 
 from autoresearch_helpers import spawn
 from autoresearch_helpers.metrics import clean_line, iter_lines_backward
 from autoresearch_helpers.procgroup import (  # noqa: F401  (kill_group is public here too)
     group_rss_bytes, kill_group, reap_group, set_subreaper)
 from autoresearch_helpers.record import Record
+from autoresearch_helpers.spawn import signal
 
 GIB = 1024**3
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
-_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_FORWARDED = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 
 
 class RunResult(Record):
@@ -48,7 +47,7 @@ class RunInterrupted(KeyboardInterrupt):
     """Raised by run_command when we were asked to stop; ``.result`` is the partial run."""
 
     def __init__(self, result: RunResult, signum: int):
-        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        super().__init__(f"interrupted by {_FORWARDED.get(signum, signum)}")
         self.result, self.signum = result, signum
 
 
@@ -118,7 +117,7 @@ class _Leader:
 
 def run_command(cmd: str, cwd, log_path, budget: float, *,
                 env: dict | None = None, grace: float = 5.0,
-                on_start: Callable[[int], None] | None = None) -> RunResult:
+                on_start=None) -> RunResult:
     """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
 
     ``env`` adds to (and overrides) our own environment. ``on_start(pgid)`` is called right

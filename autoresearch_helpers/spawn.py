@@ -15,7 +15,11 @@ as in a shell.
 from __future__ import annotations
 
 import os
-import signal
+
+try:  # the C module behind `signal`, which imports enum, functools and collections on top
+    import _signal as signal  # (more than half an interpreter start on a slow build)
+except ImportError:  # another Python implementation
+    import signal
 
 DEVNULL = -1
 _RESET_SIGNALS = tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ")
@@ -63,47 +67,66 @@ def _is_cwd(path) -> bool:
 
 
 def capture(argv: list[str], *, cwd=None, env=None) -> tuple[int, bytes, bytes]:
-    """Run ``argv`` to its end; return (exit code, stdout, stderr). stdin is /dev/null.
+    """Run ``argv`` to its end; return (exit code, stdout, stderr). stdin is /dev/null."""
+    return Captured(argv, cwd=cwd, env=env).wait()
+
+
+class Captured:
+    """A program started now, its output collected by :meth:`wait` later, so that the
+    caller can do other work meanwhile (the machine has more than one core).
 
     The exit code is negative (-N) when the program was killed by signal N. On Ctrl+C the
     program (which got the same SIGINT) is waited for, so git can remove its lock files;
-    a second Ctrl+C kills it.
+    a second Ctrl+C kills it. A program whose output fills the pipe simply waits for
+    :meth:`wait` to read it.
     """
-    import select
 
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    try:
-        pid = start(argv, cwd=cwd, env=env, stdout=out_w, stderr=err_w)
-    except BaseException:
-        for fd in (out_r, err_r):
-            os.close(fd)
-        raise
-    finally:
-        os.close(out_w)
-        os.close(err_w)
-    chunks: dict[int, list[bytes]] = {out_r: [], err_r: []}
-    try:
-        poller = select.poll()
-        for fd in chunks:
-            poller.register(fd, select.POLLIN)
-        open_fds = len(chunks)
-        while open_fds:
-            for fd, _ in poller.poll():
-                data = os.read(fd, 65536)
-                if data:
-                    chunks[fd].append(data)
-                else:
-                    poller.unregister(fd)
-                    open_fds -= 1
-        _, status = os.waitpid(pid, 0)
-    except BaseException:
-        _finish_interrupted(pid)
-        raise
-    finally:
-        os.close(out_r)
-        os.close(err_r)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks[out_r]), b"".join(chunks[err_r])
+    def __init__(self, argv: list[str], *, cwd=None, env=None):
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            self.pid = start(argv, cwd=cwd, env=env, stdout=out_w, stderr=err_w)
+        except BaseException:
+            for fd in (out_r, err_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        self._out, self._err = out_r, err_r
+        self._result: tuple[int, bytes, bytes] | None = None
+
+    def wait(self) -> tuple[int, bytes, bytes]:
+        """(exit code, stdout, stderr), waiting for the program to end (once)."""
+        if self._result is not None:
+            return self._result
+        import select
+
+        chunks: dict[int, list[bytes]] = {self._out: [], self._err: []}
+        try:
+            poller = select.poll()
+            for fd in chunks:
+                poller.register(fd, select.POLLIN)
+            open_fds = len(chunks)
+            while open_fds:
+                for fd, _ in poller.poll():
+                    data = os.read(fd, 65536)
+                    if data:
+                        chunks[fd].append(data)
+                    else:
+                        poller.unregister(fd)
+                        open_fds -= 1
+            _, status = os.waitpid(self.pid, 0)
+        except BaseException:
+            self._result = (-1, b"", b"interrupted")  # what a second wait() returns
+            _finish_interrupted(self.pid)
+            raise
+        finally:
+            os.close(self._out)
+            os.close(self._err)
+        self._result = (os.waitstatus_to_exitcode(status), b"".join(chunks[self._out]),
+                        b"".join(chunks[self._err]))
+        return self._result
 
 
 def _finish_interrupted(pid: int) -> None:

@@ -14,7 +14,6 @@ the pairs with x above y (a tie counts one half), as in most textbooks and in Sc
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 EXACT_MAX = 40  # N = m + n up to which the exact distribution is counted
 
@@ -58,7 +57,10 @@ def _exact_p_greater(u: float, m: int, n: int) -> float:
 def _normal_p_greater(u: float, x: list[float], y: list[float]) -> float:
     m, n = len(x), len(y)
     total = m + n
-    ties = sum(t**3 - t for t in Counter(x + y).values())
+    runs: dict[float, int] = {}  # how many times each value occurs
+    for value in x + y:
+        runs[value] = runs.get(value, 0) + 1
+    ties = sum(t**3 - t for t in runs.values())
     variance = m * n / 12 * ((total + 1) - ties / (total * (total - 1)))
     if variance <= 0:
         return 1.0  # every value is the same: no evidence either way
