@@ -14,9 +14,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
-from autoresearch_helpers import gitops, gittag, journal, logs, scope, session
+from autoresearch_helpers import gitcommit, gitops, gittag, journal, logs, scope, session
 from autoresearch_helpers.errors import AutoresearchError
-from autoresearch_helpers.measure import measure
 from autoresearch_helpers.recovery import recover
 
 
@@ -70,8 +69,15 @@ def frozen_config(data: dict) -> SimpleNamespace:
                            readonly=list(data.get("readonly") or []))
 
 
-def run_experiment(root, description: str, *, allow_empty: bool = False) -> dict:
-    """Evaluate the change in the working tree. Call with the session lock held."""
+def run_experiment(root, description: str, *, allow_empty: bool = False,
+                   status: gitops.GitCall | None = None, report=None) -> dict:
+    """Evaluate the change in the working tree. Call with the session lock held.
+
+    ``status``: a `git status` the caller started (gitops.start_status) so that it ran
+    while this module was imported. ``report(outcome)``: called once the outcome is
+    logged and saved, while git records what the run left behind. Each git call after
+    the first overlaps some Python work in the same way.
+    """
     state = load_active(root)
     cfg = frozen_config(state["config"])
     champion = state["champion"]
@@ -79,7 +85,7 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> dict
     limit = cfg.values.get("max_experiments")
     if limit and number > limit:
         raise AutoresearchError(f"max_experiments ({limit}) reached: the session is complete")
-    head, branch, entries = gitops.status_v2(root)
+    head, branch, entries = gitops.status_v2(root, status)
     if branch != state["branch"]:
         raise AutoresearchError(f"HEAD is on {branch or 'a detached commit'}, not on the "
                                 f"session's branch: run 'git checkout {state['branch']}'")
@@ -109,18 +115,25 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> dict
         journal.record(root, state, number=number, status="crash", value=None, commit=None,
                        description=description, prev=champion["value"],
                        error="scope_violation", detail=detail)
-        _finish(root, state)
-        return {**base, "status": "crash", "error": "scope_violation", "value": None,
-                "commit": None, "violations": violations, "saved": os.path.relpath(folder, root),
-                "detail": detail}
+        return _conclude(root, state, {
+            **base, "status": "crash", "error": "scope_violation", "value": None,
+            "commit": None, "violations": violations, "saved": os.path.relpath(folder, root),
+            "detail": detail}, report=report)
     if not changes and not allow_empty:
         raise AutoresearchError(f"nothing to run: no change to the editable files "
                                 f"({', '.join(cfg.editable)}). Edit one, then run again.")
 
     paths = sorted({p for _, path, orig in changes for p in (path, orig) if p})
-    commit, net_removed = gitops.commit_paths(
-        root, paths, f"experiment: {description}", allow_empty=True,
-        untracked=any(code == "??" for code, _, _ in changes))
+    committing = gitcommit.start_commit(root, paths, f"experiment: {description}",
+                                        allow_empty=True,
+                                        untracked=any(code == "??" for code, _, _ in changes))
+    try:  # while git commits: load what the run needs
+        from autoresearch_helpers.measure import measure
+        from autoresearch_helpers.procgroup import load_prctl
+
+        load_prctl()
+    finally:
+        commit, net_removed = gitcommit.finish_commit(root, committing)
     state["pending"] = {"number": number, "commit": commit, "description": description}
     session.save(root, state)
     logs.log_event(root, "experiment_start", {"experiment": number, "description": description,
@@ -133,38 +146,38 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> dict
     try:
         m = measure(root, cfg, on_start=remember_group)
     except KeyboardInterrupt:
-        _reject(root, state, number, commit)
+        resetting = _reject(root, state, number, commit)
         journal.record(root, state, number=number, status="crash", value=None, commit=commit,
                        description=description, prev=champion["value"], error="interrupted",
                        detail="the experiment was interrupted")
-        _finish(root, state)
+        _conclude(root, state, None, resetting)
         raise
     outcome = {**base, "commit": commit, "duration_s": m.duration_s, "memory_gb": m.memory_gb}
     if m.error:
-        _reject(root, state, number, commit)
+        resetting = _reject(root, state, number, commit)
         journal.record(root, state, number=number, status="crash", value=None, commit=commit,
                        description=description, prev=champion["value"], error=m.error,
                        detail=m.detail, duration_s=m.duration_s, memory_gb=m.memory_gb)
-        _finish(root, state)
-        return {**outcome, "status": "crash", "error": m.error, "detail": m.detail,
-                "log": m.log, "value": None, "rejected": rejected_tag(state, number)}
+        return _conclude(root, state, {
+            **outcome, "status": "crash", "error": m.error, "detail": m.detail, "log": m.log,
+            "value": None, "rejected": rejected_tag(state, number)}, resetting, report)
 
     d = _decide(root, cfg, state, m, commit, net_removed)
+    resetting = None
     if d.status == "keep":
         state["champion"] = {"commit": commit, "value": d.value, "samples": m.samples,
                              "number": number}
     else:
-        _reject(root, state, number, commit)
+        resetting = _reject(root, state, number, commit)
     journal.record(root, state, number=number, status=d.status, value=d.value, commit=commit,
                    description=description, prev=champion["value"], reason=d.reason,
                    duration_s=m.duration_s, memory_gb=m.memory_gb, p_value=d.p_value,
                    samples=m.samples)
-    _finish(root, state)
     out = {**outcome, "status": d.status, "reason": d.reason, "value": d.value,
            "delta": d.delta, "p_value": d.p_value, "samples": m.samples}
     if d.status != "keep":
         out["rejected"] = rejected_tag(state, number)
-    return out
+    return _conclude(root, state, out, resetting, report)
 
 
 def _decide(root, cfg, state: dict, m, commit: str, net_removed: int | None):
@@ -176,20 +189,32 @@ def _decide(root, cfg, state: dict, m, commit: str, net_removed: int | None):
     if abs(m.value - champion["value"]) <= float(v.get("min_delta") or 0.0):
         # a tie: the simpler change wins (git's commit summary usually told us already)
         removed = (net_removed if net_removed is not None
-                   else gitops.lines_removed(root, champion["commit"], commit))
+                   else gitcommit.lines_removed(root, champion["commit"], commit))
     return decide(state["direction"], champion["value"], m.samples,
                   champion_samples=champion.get("samples"), min_delta=float(v.get("min_delta") or 0.0),
                   alpha=float(v.get("alpha") or 0.05), lines_removed=removed)
 
 
-def _reject(root, state: dict, number: int, commit: str) -> None:
-    """Keep the rejected commit reachable as a tag, and go back to the champion."""
+def _reject(root, state: dict, number: int, commit: str) -> gitops.GitCall:
+    """Keep the rejected commit reachable as a tag, and start going back to the champion
+    (the results are logged while git resets; _conclude waits for it)."""
     gittag.tag(root, rejected_tag(state, number), commit)
-    gitops.reset_hard(root, state["champion"]["commit"])
+    return gitops.start_reset(root, state["champion"]["commit"])
 
 
-def _finish(root, state: dict) -> None:
+def _conclude(root, state: dict, outcome: dict | None,
+              resetting: gitops.GitCall | None = None, report=None) -> dict | None:
+    """Clear the pending experiment; once git has reset (if it was asked to), note what
+    the run left in the tree, and meanwhile hand the outcome to ``report``."""
     state["pending"] = None
-    session.save(root, state)
-    _, _, entries = gitops.status_v2(root)
-    scope.save_leftover(root, entries)
+    session.save(root, state)  # a kill before the reset ends is repaired by recovery
+    if resetting is not None:
+        resetting.result()
+    status = gitops.start_status(root)
+    try:
+        if report is not None and outcome is not None:
+            report(outcome)
+    finally:
+        _, _, entries = gitops.status_v2(root, status)
+        scope.save_leftover(root, entries)
+    return outcome

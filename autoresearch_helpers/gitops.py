@@ -11,13 +11,6 @@ import os
 from autoresearch_helpers import spawn
 from autoresearch_helpers.errors import AutoresearchError
 
-# Commits made by the loop never sign or run the user's hooks: the loop's gate is
-# verify_command, and a GPG prompt or a slow hook would stall an unattended run.
-# Nor does a commit start `git maintenance run --auto` in the background of the loop.
-_COMMIT_OPTS = ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
-                "-c", "maintenance.auto=false"]
-
-
 class GitError(AutoresearchError):
     pass
 
@@ -26,13 +19,34 @@ def git(root, *args: str, check: bool = True, env: dict | None = None,
         input: bytes | None = None) -> str:
     """Run git in ``root``; return stdout (text). On failure raise GitError with the tail."""
     if input is None:
-        code, out, err = spawn.capture(["git", *args], cwd=root, env=env)
-    else:
-        import subprocess
+        return GitCall(root, *args, check=check, env=env).result()
+    import subprocess
 
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, env=env,
-                              input=input)
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, env=env, input=input)
+    return _checked(args, proc.returncode, proc.stdout, proc.stderr, check)
+
+
+class GitCall:
+    """A git command started now and collected by :meth:`result` later, so that Python
+    work (imports, log writes) overlaps it; ``git(...)`` is ``GitCall(...).result()``."""
+
+    def __init__(self, root, *args: str, check: bool = True, env: dict | None = None):
+        self.args, self.check = args, check
+        self._child = spawn.Captured(["git", *args], cwd=root, env=env)
+
+    def result(self) -> str:
+        """stdout as text, once git has ended; GitError when it failed (and ``check``)."""
+        return _checked(self.args, *self._child.wait(), self.check)
+
+    def result_or_none(self) -> str | None:
+        """``result()``, or None when git failed: for cleaning up after an error."""
+        try:
+            return self.result()
+        except GitError:
+            return None
+
+
+def _checked(args, code: int, out: bytes, err: bytes, check: bool) -> str:
     if check and code != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
         raise GitError(f"git {' '.join(args)} failed (exit {code}):\n  " + "\n  ".join(tail))
@@ -89,13 +103,20 @@ def dirty_tracked(root) -> list[str]:
     return paths
 
 
-def status_v2(root) -> tuple[str | None, str | None, list[tuple[str, str, str | None]]]:
+def start_status(root) -> GitCall:
+    """Start the `git status` that :func:`status_v2` reads."""
+    return GitCall(root, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all")
+
+
+def status_v2(root, started: GitCall | None = None
+              ) -> tuple[str | None, str | None, list[tuple[str, str, str | None]]]:
     """One `git status` call: (HEAD sha, branch, [(code, path, orig_path)]).
 
     code is the two-letter XY for tracked changes, "??" for an untracked file. Ignored
-    files are not listed. Paths are relative to the repository root.
+    files are not listed. Paths are relative to the repository root. ``started``: the
+    call from :func:`start_status`, when it was started earlier.
     """
-    out = git(root, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all")
+    out = (started or start_status(root)).result()
     oid = branch = None
     entries: list[tuple[str, str, str | None]] = []
     items = out.split("\0")
@@ -128,62 +149,13 @@ def status_v2(root) -> tuple[str | None, str | None, list[tuple[str, str, str | 
     return oid, branch, entries
 
 
-def commit_paths(root, paths: list[str], message: str, *, untracked: bool = True,
-                 allow_empty: bool = False) -> tuple[str, int | None]:
-    """Commit exactly ``paths`` (additions, changes, deletions) on top of HEAD.
-
-    Returns (the full sha, net lines removed from HEAD, or None if git did not say).
-    When every path is already tracked, one `git commit -- paths` stages and commits them;
-    new files need a `git add` first. git's own summary gives both answers, so no
-    `rev-parse` or `diff --numstat` is needed: "[branch <sha>] subject" (full-length with
-    core.abbrev=40) and " 2 files changed, 3 insertions(+), 5 deletions(-)", read in the
-    C locale.
-    """
-    args = [*_COMMIT_OPTS, "-c", "core.abbrev=40", "commit", "--no-verify", "-m", message]
-    if allow_empty:
-        args.append("--allow-empty")
-    if paths and untracked:
-        git(root, "add", "-A", "--", *paths)
-    elif paths:
-        args += ["--", *paths]
-    lines = git(root, *args, env={**os.environ, "LC_ALL": "C"}).split("\n")
-    first = lines[0]  # the subject is folded onto this one line
-    sha = first.split("]", 1)[0].rsplit(" ", 1)[-1] if first.startswith("[") else ""
-    net = _net_removed(lines[1]) if len(lines) > 1 else 0
-    return (sha, net) if len(sha) == 40 else (head(root), None)
-
-
-def _net_removed(stat: str) -> int | None:
-    """Deletions minus insertions from a --shortstat line; 0 for a commit with no change."""
-    if not stat.strip():
-        return 0  # an empty commit prints no summary
-    counts = {"insertion": 0, "deletion": 0}
-    parts = [part.split() for part in stat.split(",")]
-    if not parts[0][1:2] or parts[0][1] not in ("file", "files"):
-        return None
-    for words in parts[1:]:
-        if len(words) != 2 or not words[0].isdigit():
-            return None
-        kind = words[1].split("(")[0].rstrip("s")
-        if kind not in counts:
-            return None
-        counts[kind] = int(words[0])
-    return counts["deletion"] - counts["insertion"]
-
-
 def reset_hard(root, commit: str) -> None:
-    git(root, "reset", "-q", "--hard", commit)
+    start_reset(root, commit).result()
 
 
-def lines_removed(root, old: str, new: str) -> int:
-    """Net lines removed from ``old`` to ``new`` (negative when lines were added)."""
-    added = removed = 0
-    for line in git(root, "diff", "--numstat", old, new).splitlines():
-        a, r, _ = line.split("\t", 2)
-        if a != "-":
-            added += int(a)
-            removed += int(r)
-    return removed - added
+def start_reset(root, commit: str) -> GitCall:
+    """Start `git reset --hard commit`; its ``result()`` raises if it failed."""
+    return GitCall(root, "reset", "-q", "--hard", commit)
 
 
 def binary_patch(root, paths: list[str] | None = None) -> bytes:

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from autoresearch_helpers import gitops, gittag, spawn
+from autoresearch_helpers import gitcommit, gitops, gittag, spawn
 from conftest import git
 
 
@@ -66,7 +66,7 @@ def test_git_failure_is_one_error_naming_the_command(tmp_path):
     (" 1 Datei geändert, 2 Einfügungen(+)", None),
 ])
 def test_net_lines_removed_from_the_commit_summary(line, net):
-    assert gitops._net_removed(line) == net
+    assert gitcommit._net_removed(line) == net
 
 
 @pytest.mark.parametrize("change", ["shrink", "grow", "new file", "binary", "delete", "empty"])
@@ -91,10 +91,10 @@ def test_commit_reports_the_same_net_lines_as_numstat(make_repo, change):
         (repo / "a.py").unlink()
     else:
         paths = []
-    sha, net = gitops.commit_paths(repo, paths, "experiment: x", untracked=untracked,
+    sha, net = gitcommit.commit_paths(repo, paths, "experiment: x", untracked=untracked,
                                    allow_empty=True)
     assert sha == gitops.head(repo) and len(sha) == 40
-    assert net == gitops.lines_removed(repo, before, sha)
+    assert net == gitcommit.lines_removed(repo, before, sha)
 
 
 def test_commit_summary_is_read_whatever_the_users_language(make_repo, monkeypatch):
@@ -102,7 +102,7 @@ def test_commit_summary_is_read_whatever_the_users_language(make_repo, monkeypat
     monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
     repo = make_repo({"a.py": "1\n2\n"})
     (repo / "a.py").write_text("1\n")
-    assert gitops.commit_paths(repo, ["a.py"], "experiment: x", untracked=False)[1] == 1
+    assert gitcommit.commit_paths(repo, ["a.py"], "experiment: x", untracked=False)[1] == 1
 
 
 # --- rejected tags --------------------------------------------------------------------------

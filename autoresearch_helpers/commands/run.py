@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from autoresearch_helpers import gitops, jsonio, session
-from autoresearch_helpers.engine import run_experiment
 from autoresearch_helpers.errors import UsageError
 
 TAIL_LINES = 30
@@ -42,9 +41,21 @@ def run(args) -> int:
         raise UsageError("the description is empty: say in a few words what the experiment tries")
     root = gitops.find_root()
     with session.Lock(root, "run"):
-        outcome = run_experiment(root, description, allow_empty=args.allow_empty)
+        status = gitops.start_status(root)  # git works while the engine is imported
+        try:
+            from autoresearch_helpers.engine import run_experiment
+
+            run_experiment(root, description, allow_empty=args.allow_empty, status=status,
+                           report=lambda outcome: report(root, outcome, args.json))
+        finally:
+            status.result_or_none()
+    return 0
+
+
+def report(root, outcome: dict, as_json: bool) -> None:
+    """Print the outcome: the lines of outcome_lines, or one JSON object."""
     state = outcome["state"]
-    if args.json:
+    if as_json:
         champion = state.get("champion") or {}
         print(jsonio.dumps({
             "status": outcome["status"], "value": outcome.get("value"),
@@ -54,11 +65,9 @@ def run(args) -> int:
             "reason": outcome.get("reason"), "experiment": outcome["number"],
             "duration_s": outcome.get("duration_s"), "memory_gb": outcome.get("memory_gb"),
             "stop_requested": session.stop_requested(root), "notes": outcome["notes"],
-        }))
-        return 0
-    for line in outcome_lines(root, outcome, state):
-        print(line)
-    return 0
+        }), flush=True)
+        return
+    print("\n".join(outcome_lines(root, outcome, state)), flush=True)
 
 
 def outcome_lines(root, outcome: dict, state: dict) -> list[str]:
