@@ -1,5 +1,3 @@
-import sys
+from autoresearch_helpers.cli import exit_now, main
 
-from autoresearch_helpers.cli import main
-
-sys.exit(main())
+exit_now(main())

@@ -7,7 +7,7 @@ is imported, so a call such as ``autoresearch run`` pays for nothing it does not
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
 
 from autoresearch_helpers import __version__
@@ -35,8 +35,9 @@ MODULE_NAMES = {"report": "report_cmd"}
 
 
 def _module(verb: str):
-    name = MODULE_NAMES.get(verb, verb)
-    return importlib.import_module(f"autoresearch_helpers.commands.{name}")
+    name = f"autoresearch_helpers.commands.{MODULE_NAMES.get(verb, verb)}"
+    __import__(name)  # not importlib.import_module: importing importlib costs ~1 ms
+    return sys.modules[name]
 
 
 def available_verbs() -> list[str]:
@@ -104,5 +105,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def exit_now(code: int) -> None:
+    """End the process with ``code``, skipping the interpreter's teardown when it is safe.
+
+    Tearing down the modules of a finished command frees nothing the OS would not, and
+    costs about 9M instructions (~3 ms) per experiment here. It is skipped only when no
+    other thread runs and our output is flushed; otherwise this is sys.exit(code).
+    """
+    threading = sys.modules.get("threading")
+    if threading is None or threading.active_count() == 1:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: let Python report it
+            pass
+        else:
+            os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

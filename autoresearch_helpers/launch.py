@@ -44,8 +44,8 @@ import sys
 
 PACKAGE = "autoresearch_helpers"
 MARKER = ".autoresearch-installed"
-BOOT = ("import sys; del sys.path[0]; from autoresearch_helpers.cli import main; "
-        "sys.exit(main(sys.argv[1:]))")
+BOOT = ("import sys; del sys.path[0]; from autoresearch_helpers.cli import exit_now, main; "
+        "exit_now(main(sys.argv[1:]))")
 MIN_PYTHON = (3, 10)
 SOURCE_IGNORE = (".git", "tests", "bench", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
                  ".venv", "venv", "node_modules", ".autoresearch", ".claude", ".pytest_cache")
@@ -100,9 +100,7 @@ def importable_here(version: str) -> bool:
     if sys.version_info < MIN_PYTHON:
         return False
     try:
-        import importlib
-
-        module = importlib.import_module(PACKAGE)
+        module = __import__(PACKAGE)  # (importing importlib would cost ~1 ms per call)
     except Exception:
         return False
     return getattr(module, "__version__", None) == version
@@ -264,4 +262,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    helper = sys.modules.get("autoresearch_helpers.cli")  # it ran here, in this process
+    if helper is not None:
+        helper.exit_now(code)
+    sys.exit(code)

@@ -5,9 +5,7 @@ Read-only: it never repairs or changes anything, so it is safe in a `!` context 
 
 from __future__ import annotations
 
-import json
-
-from autoresearch_helpers import gitops, session
+from autoresearch_helpers import gitops, jsonio, session
 from autoresearch_helpers.errors import AutoresearchError
 
 NO_SESSION = "no autoresearch session in this repository (start one with: autoresearch setup)"
@@ -85,11 +83,11 @@ def run(args) -> int:
         raise
     if args.json:
         if state is None:
-            print(json.dumps({"active": False}))
+            print(jsonio.dumps({"active": False}))
             return 0
         counts = state.get("counts", {})
         champion = state.get("champion") or {}
-        print(json.dumps({
+        print(jsonio.dumps({
             "active": bool(state.get("active")), "tag": state["tag"], "branch": state["branch"],
             "metric": state["metric_name"], "direction": state["direction"],
             "best": champion.get("value"), "best_commit": champion.get("commit"),
