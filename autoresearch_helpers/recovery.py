@@ -42,8 +42,10 @@ def recover(root, state: dict, head: str | None) -> list[str]:
         subject = gitops.git(root, "log", "-1", "--format=%s%x00%P", head).strip()
         title, _, parents = subject.partition("\0")
         if title.startswith("experiment: ") and parents.split() == [champion]:
-            lost = {"number": state.get("experiments", 0) + 1, "commit": head,
-                    "description": title[len("experiment: "):]}
+            # a run killed after logging a discard, while git was resetting, left it
+            logged = _last_tsv_commit(root) == journal.short(head)
+            lost = {"number": state.get("experiments", 0) + (0 if logged else 1),
+                    "commit": head, "description": title[len("experiment: "):]}
     if lost:
         number, commit = lost["number"], lost["commit"]
         tag = f"autoresearch/{state['tag']}/rejected/{number}"
@@ -63,9 +65,11 @@ def recover(root, state: dict, head: str | None) -> list[str]:
                            commit=commit, description=lost.get("description", ""),
                            prev=state["champion"]["value"], error="interrupted",
                            detail="the helper was killed during this experiment")
-        notes.append(f"recovered: experiment {number} was interrupted; recorded as a crash, "
-                     f"reset to the champion {journal.short(champion)} (its commit is kept "
-                     f"as tag {tag})")
+            outcome = "interrupted; recorded as a crash"
+        else:
+            outcome = "logged, but interrupted before the reset"
+        notes.append(f"recovered: experiment {number} was {outcome}, reset to the champion "
+                     f"{journal.short(champion)} (its commit is kept as tag {tag})")
         if kept_edits:
             notes.append("the editable files were changed after the interruption: that "
                          "version stays in the working tree, to be evaluated now")

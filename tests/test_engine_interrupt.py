@@ -85,6 +85,24 @@ def test_sigkill_without_later_edits_returns_to_the_champion(session_repo, cli):
     assert "#1 crash   interrupted" in result.out
 
 
+def test_a_kill_after_a_discard_was_logged_but_before_the_reset(session_repo, cli):
+    """The logs are written while git resets: a kill then leaves HEAD on a logged discard."""
+    repo = session_repo()
+    champion = git(repo, "rev-parse", "HEAD")
+    edit(repo, 6.0)
+    assert "experiment 1: DISCARD" in cli(repo, "run", "-d", "worse").out
+    git(repo, "reset", "-q", "--hard", "autoresearch/t1/rejected/1")  # as if never reset
+    edit(repo, 4.0)
+    result = cli(repo, "run", "-d", "better")
+    assert result.code == 0, result
+    assert ("recovered: experiment 1 was logged, but interrupted before the reset, reset to "
+            f"the champion {champion[:7]}") in result.out
+    assert "experiment 2: KEEP" in result.out
+    assert [r[3] for r in tsv_rows(repo)] == ["keep", "discard", "keep"]  # nothing twice
+    assert git(repo, "rev-parse", "HEAD~1") == champion
+    assert git(repo, "tag", "--list", "autoresearch/*") == "autoresearch/t1/rejected/1"
+
+
 def test_torn_log_lines_are_repaired_and_reported(session_repo, cli):
     repo = session_repo()
     with open(repo / "results.tsv", "a") as fh:
