@@ -13,9 +13,10 @@ It uses the first of:
    read-only cache; setuptools writes build files into the source it builds), says so in
    one line on stderr, and writes the marker last.
 
-Then it runs the helper: in this very process in case 1, else by replacing itself
-(os.execv) with ``python -c BOOT ARGS``: unlike ``-m``, BOOT drops the current directory
-from sys.path, so a user's file named like one of our modules never shadows it.
+Then it runs the helper: in this very process in case 1, and in case 2 when the venv's
+python is this same interpreter (venv links it); else by replacing itself (os.execv) with
+``python -c BOOT ARGS``: unlike ``-m``, BOOT drops the current directory from sys.path, so
+a user's file named like one of our modules never shadows it.
 
 It is on the path of every helper call, so it imports nothing beyond os and sys until an
 install needs more (re, shutil, subprocess and tempfile cost more than the interpreter's own
@@ -214,6 +215,29 @@ def resolve(root: str, allow_install: bool) -> str | None:
     return venv_python(venv)
 
 
+def adopt_venv(python: str) -> bool:
+    """Use the virtualenv of ``python`` from this process when ``python`` is this very
+    interpreter (the venv's bin/python links to it, as venv makes it), saving the start of
+    a second interpreter on every call. Its site-packages goes first on sys.path, and a
+    different copy of the helper imported by importable_here() is forgotten."""
+    try:
+        if os.path.realpath(python) != os.path.realpath(sys.executable):
+            return False
+    except OSError:
+        return False
+    venv = os.path.dirname(os.path.dirname(python))
+    if os.name == "nt":
+        site = os.path.join(venv, "Lib", "site-packages")
+    else:
+        site = os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    if not os.path.isdir(os.path.join(site, PACKAGE)):
+        return False
+    sys.path.insert(0, site)
+    for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+    return True
+
+
 def context(root: str, args: list) -> int:
     """Print the helper's output for a ``!`` line; never fail, never install."""
     try:
@@ -251,7 +275,7 @@ def main(argv=None) -> int:
               f"fix: make {data_dir()} writable, or set XDG_DATA_HOME to a writable folder, "
               "and rerun", file=sys.stderr)
         return 1
-    if python == sys.executable:  # the helper imports here: no second interpreter
+    if python == sys.executable or adopt_venv(python):  # no second interpreter
         from autoresearch_helpers.cli import main as helper_main
 
         return helper_main(args)

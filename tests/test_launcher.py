@@ -31,11 +31,12 @@ def bare_python(tmp_path_factory) -> str:
 
 
 def launcher(python: str, *args: str, cwd: Path, data: Path, env: dict | None = None,
-             launcher_path: Path = LAUNCHER) -> subprocess.CompletedProcess:
+             launcher_path: Path | None = LAUNCHER) -> subprocess.CompletedProcess:
+    """Run the launcher (``launcher_path=None``: ``args`` hold the whole command line)."""
     full = dict(os.environ, XDG_DATA_HOME=str(data))
     full.update(env or {})
-    return subprocess.run([python, str(launcher_path), *args], cwd=cwd, capture_output=True,
-                          text=True, env=full, timeout=600)
+    cmd = [python, *args] if launcher_path is None else [python, str(launcher_path), *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=full, timeout=600)
 
 
 def test_an_installed_helper_is_used_directly(tmp_path):
@@ -52,6 +53,47 @@ def test_exit_code_and_output_of_the_helper_come_through(make_repo, tmp_path):
     proc = launcher(sys.executable, "no-such-verb", cwd=repo, data=tmp_path / "data")
     assert proc.returncode == 2
     assert proc.stderr.startswith("autoresearch: error: unknown verb 'no-such-verb'\n")
+
+
+def _ready_venv(data: Path, python_for_venv) -> Path:
+    """A venv for this version as the launcher finds it after an install: its bin/python,
+    the marker, and our package in its site-packages (linked to this checkout)."""
+    venv = data / "autoresearch" / f"venv-{__version__}"
+    site = venv / "lib" / ("python%d.%d" % sys.version_info[:2]) / "site-packages"
+    site.mkdir(parents=True)
+    (site / "autoresearch_helpers").symlink_to(ROOT / "autoresearch_helpers")
+    (venv / "bin").mkdir()
+    python_for_venv(venv / "bin" / "python", site)
+    (venv / launch.MARKER).write_text(f"{__version__}\n")
+    return venv
+
+
+def _imported_here(proc) -> bool:
+    return any(line.rstrip().endswith("| autoresearch_helpers.cli")
+               for line in proc.stderr.splitlines())
+
+
+def test_the_plugin_venv_of_this_interpreter_runs_in_this_process(bare_python, tmp_path):
+    """venv links its bin/python to the interpreter that made it: no second interpreter."""
+    data = tmp_path / "data"
+    _ready_venv(data, lambda python, site: python.symlink_to(bare_python))
+    proc = launcher(bare_python, "-X", "importtime", str(LAUNCHER), "--version", cwd=tmp_path,
+                    data=data, launcher_path=None)
+    assert (proc.returncode, proc.stdout) == (0, f"autoresearch {__version__}\n"), proc.stderr
+    assert _imported_here(proc)  # -X importtime saw the helper: it ran in the launcher
+
+
+def test_the_plugin_venv_of_another_interpreter_is_started(bare_python, tmp_path):
+    def wrapper(python: Path, site: Path) -> None:  # another program: realpath differs
+        python.write_text(f'#!/bin/sh\nPYTHONPATH="{site}" exec "{bare_python}" "$@"\n')
+        python.chmod(0o755)
+
+    data = tmp_path / "data"
+    _ready_venv(data, wrapper)
+    proc = launcher(bare_python, "-X", "importtime", str(LAUNCHER), "--version", cwd=tmp_path,
+                    data=data, launcher_path=None)
+    assert (proc.returncode, proc.stdout) == (0, f"autoresearch {__version__}\n"), proc.stderr
+    assert not _imported_here(proc)  # the helper ran in the exec'd interpreter
 
 
 def test_context_without_the_helper_prints_one_line_and_installs_nothing(bare_python, make_repo, tmp_path):
