@@ -6,9 +6,8 @@ any loop that commits its candidate must pay: `python -c pass` plus one `git com
 Both are measured interleaved in the same run (these machines are noisy); the ratio of
 medians is the number to watch. Target: <= 2.0x.
 
-Two more lines put the number in context: the same run through the plugin's launcher
-(how Claude Code calls it), and `python -c "import re, json"`, the part of any Python
-helper that reads and writes JSON, which the interpreter spends before our code starts.
+One more line puts the number in context: the same run through the plugin's launcher (how
+Claude Code calls it; here the launcher's interpreter has the helper, so it runs in place).
 
     python bench/overhead.py [--runs N]
 """
@@ -74,7 +73,7 @@ def main(argv=None) -> int:
         make_repo(floor_repo)
         subprocess.run([*cli(), "setup", "--tag", "bench"], cwd=exp, check=True,
                        capture_output=True)
-        ours, floor, plugin, imports = [], [], [], []
+        ours, floor, plugin = [], [], []
         for i in range(args.runs):
             (exp / "exp.txt").write_text(f"{2 * i + 1}\n")
             ours.append(timed([*cli(), "run", "-d", f"edit {i}"], exp))
@@ -86,10 +85,9 @@ def main(argv=None) -> int:
             subprocess.run(["git", "commit", "-q", "-am", f"edit {i}"], cwd=floor_repo,
                            check=True, capture_output=True)
             floor.append(time.perf_counter() - start)
-            imports.append(timed([sys.executable, "-c", "import re, json"], exp))
         f = statistics.median(floor)
         for label, times in (("autoresearch run", ours), ("floor (python+git)", floor),
-                             ("via the launcher", plugin), ("python + re, json", imports)):
+                             ("via the launcher", plugin)):
             m = statistics.median(times)
             print(f"{label:<20}median {m * 1000:7.1f} ms  {m / f:5.2f}x  (min "
                   f"{min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {len(times)} runs)")
