@@ -1,3 +1,5 @@
-from autoresearch_helpers.cli import exit_now, main
+import sys
 
-exit_now(main())
+from autoresearch_helpers.cli import main
+
+sys.exit(main())

@@ -1,4 +1,6 @@
-"""One base exception; the CLI turns it into one message and an exit code."""
+"""The errors the CLI reports as one message and an exit code (cli.main catches the base)."""
+
+from __future__ import annotations
 
 
 class AutoresearchError(Exception):
@@ -35,3 +37,19 @@ class ConfigError(AutoresearchError):
             parts.append(f"\n  example: {example}")
         super().__init__("".join(parts))
         self.source, self.key, self.value, self.example = source, key, value, example
+
+
+class GitError(AutoresearchError):
+    """A git command failed; the message holds the command and the tail of its stderr."""
+
+
+class MetricError(AutoresearchError):
+    """No usable metric value; ``code`` is the crash code written to the logs."""
+
+    CODES = ("metric_missing", "metric_nan", "metric_invalid", "metric_parse_failed")
+
+    def __init__(self, code: str, message: str):
+        if code not in self.CODES:
+            raise ValueError(f"unknown metric error code {code!r}")
+        super().__init__(message)
+        self.code = code

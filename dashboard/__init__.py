@@ -1,7 +1,7 @@
 """The autoresearch terminal dashboard.
 
 It reads results.tsv and .claude/logs/autoresearch.jsonl only (through
-autoresearch_helpers.summary and the log readers) and never imports the runner. Run it as
+autoresearch_helpers.reports and the store's readers), never a command or the engine. Run it as
 ``autoresearch dashboard`` or ``python -m autoresearch_dashboard``.
 """
 

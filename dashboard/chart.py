@@ -9,7 +9,7 @@ covers the running best and the bulk of the other values; outliers sit on the ed
 
 from __future__ import annotations
 
-from autoresearch_helpers.chartscale import focus_range
+from autoresearch_helpers.reports.chartscale import focus_range
 
 # bit of the braille dot at (x, y) inside one cell, x in 0..1, y in 0..3 from the top
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))

@@ -1,14 +1,12 @@
-"""What one dashboard frame says, as plain strings and style names, without rich.
-
-Both renderers build on it: render.py (rich, for a terminal) and plain.py (text, for a
-frame printed where stdout is not a terminal). Styled text is a list of runs
-``(text, style or None)``.
+"""What one dashboard frame says, as plain strings and style names; render.py lays it out
+with rich. Styled text is a list of runs ``(text, style or None)``.
 """
 
 from __future__ import annotations
 
 from autoresearch_dashboard.chart import STYLES, braille, y_range
-from autoresearch_helpers.commands.results import clip, direction_text, num, pct
+from autoresearch_helpers.reports.summary import clip
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value
 
 STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
 RECENT_HEADS = ("#", "commit", "value", "delta", "status", "time", "mem", "description")
@@ -24,7 +22,7 @@ def layout(height: int) -> tuple[int, int]:
 
 def title(s, root, watching: bool) -> list[tuple[str, str | None]]:
     runs = [("autoresearch", "bold"),
-            (f"  {s.tag or 'session'} · {s.metric} ({direction_text(s.direction)})", None)]
+            (f"  {s.tag or 'session'} · {s.metric} ({direction_words(s.direction)})", None)]
     if watching:
         runs.append((" · watching, ctrl-c quits", "dim"))
     runs.append((f" · {root}", "dim"))
@@ -44,10 +42,10 @@ def cards(s, width: int) -> list[tuple[str, list[tuple[str, str | None]]]]:
     better = (s.improvement_pct or 0) > 0
     items = [("experiments", [(str(s.experiments), "bold")]),
              ("keep·disc·crash" if width >= 110 else "k/d/c", counts),
-             ("baseline", [(num((s.baseline or {}).get("value")), None)]),
-             ("best", [(num(best.get("value")) + (f" #{best['experiment']}" if best else ""),
+             ("baseline", [(fmt_value((s.baseline or {}).get("value")), None)]),
+             ("best", [(fmt_value(best.get("value")) + (f" #{best['experiment']}" if best else ""),
                         "bold green")]),
-             ("improvement", [(pct(s.improvement_pct) or "-",
+             ("improvement", [(fmt_pct(s.improvement_pct) or "-",
                                "bold green" if better else "bold")])]
     if width >= 110 and s.keep_rate is not None:
         items.insert(2, ("keep rate", [(f"{s.keep_rate:.0%}", None)]))
@@ -59,7 +57,7 @@ def chart(s, width: int, height: int):
 
     lines: the plot rows and the crash strip, each a list of runs (label first)."""
     lo, hi = y_range(s.values, s.best_series)
-    labels = [num(hi), *[""] * (height - 2), num(lo)] if height >= 2 else [num(hi)]
+    labels = [fmt_value(hi), *[""] * (height - 2), fmt_value(lo)] if height >= 2 else [fmt_value(hi)]
     gutter = max(len(t) for t in labels) + 1
     plot_width = max(width - 4 - gutter, 10)
     rows, crash_cols, _ = braille(s.values, s.statuses, s.best_series, plot_width, height,
@@ -84,8 +82,8 @@ def recent(s, width: int, rows: int):
     heads = [h for h in RECENT_HEADS if extra or h not in ("time", "mem")]
     table = []
     for e in shown:
-        cells = [(str(e.number), None), (e.commit[:7], None), (num(e.value), None),
-                 (num(e.delta, sign=True), None), (e.status, STATUS_STYLE.get(e.status))]
+        cells = [(str(e.number), None), (e.commit[:7], None), (fmt_value(e.value), None),
+                 (fmt_value(e.delta, sign=True), None), (e.status, STATUS_STYLE.get(e.status))]
         if extra:
             cells += [(seconds(e.duration_s), None), (gb(e.memory_gb), None)]
         desc = e.description + (f" [{e.error}]" if e.error else "")
@@ -127,3 +125,4 @@ def footer(s) -> list[tuple[str, str | None]]:
 def waiting(root) -> str:
     return (f"autoresearch: waiting for the baseline in {root}/results.tsv "
             "(run 'autoresearch setup')")
+

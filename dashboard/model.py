@@ -8,29 +8,30 @@ It imports the log readers only, never the runner.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
 
-from autoresearch_helpers import logs, tailread
-from autoresearch_helpers.summary import Summary, Tally
-from autoresearch_helpers.summary_jsonl import direction_for, session_info
+from autoresearch_helpers import paths
+from autoresearch_helpers.reports.session_log import direction_for, load_record, session_info
+from autoresearch_helpers.reports.summary import Summary
+from autoresearch_helpers.reports.tally import Tally
+from autoresearch_helpers.store import tail
 
 
 class LiveModel:
-    def __init__(self, root: Path, last: int = 200):
-        self.root, self.last = Path(root), last
+    def __init__(self, root, last: int = 200):
+        self.root, self.last = os.fspath(root), last
         self.loads = 0  # full reads so far (1 unless a file shrank or a session began)
         self._load()
 
     def _load(self) -> None:
         self.loads += 1
-        jsonl = logs.jsonl_path(self.root)
-        size = jsonl.stat().st_size if jsonl.exists() else 0
+        jsonl = paths.jsonl_path(self.root)
+        size = os.path.getsize(jsonl) if os.path.exists(jsonl) else 0
         self.info = session_info(self.root, want=self.last + 20)
-        self.jsonl_tail = tailread.FileTail(jsonl, size)
+        self.jsonl_tail = tail.FileTail(jsonl, size)
         self.tally = Tally(direction_for(self.root, self.info.direction), self.last)
-        tsv = logs.tsv_path(self.root)
-        self.tsv_tail = tailread.FileTail(tsv, tailread.consume(tsv, self.tally.feed))
+        tsv = paths.tsv_path(self.root)
+        self.tsv_tail = tail.FileTail(tsv, tail.consume(tsv, self.tally.feed))
 
     def poll(self) -> bool:
         """Read what was appended since the last call; True when something changed."""
@@ -46,11 +47,8 @@ class LiveModel:
             self._load()
             return True
         for line in records:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("details"), dict):
+            record = load_record(line)
+            if record is None:
                 continue
             if record.get("action") == "session_start":
                 self._load()
@@ -64,7 +62,7 @@ class LiveModel:
         d, info = record["details"], self.info
         info.tag = info.tag or record.get("tag")
         if isinstance(d.get("experiment"), int):
-            info.details[d["experiment"]] = d
+            info.details[d["experiment"]] = d  # the newest record of a key wins here
         if d.get("commit"):
             info.details[str(d["commit"])] = d
         if d.get("status") == "crash" or record.get("status") == "fail":

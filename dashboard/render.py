@@ -4,7 +4,7 @@ From the top: a title line, the cards (experiments, keep/discard/crash, baseline
 improvement), the chart of every experiment with the running best, the recent
 experiments (newest first), and a footer with crash reasons, duration and memory. At
 80x24 everything fits; a taller terminal gets a taller chart and more rows, a wider one
-more columns. What each part says comes from content.py (shared with plain.py).
+more columns. What each part says comes from content.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from autoresearch_dashboard import content
-from autoresearch_dashboard.content import gb, seconds  # noqa: F401  (the public helpers)
 
 
 def styled(runs, **kwargs) -> Text:

@@ -2,10 +2,11 @@
 
 An adapter looks at a repository and, when it recognises its kind of project, returns a
 :class:`Detection`: the evidence that decided it and the defaults for the loop. Adding a
-project type is one module under ``adapters/`` and one line in ``BUILTIN``; third-party
-adapters register through the entry-point group ``autoresearch.adapters`` (the entry point
-names an object with the :class:`Adapter` attributes, or a zero-argument factory of one;
-adapters/detection.py loads them all and resolves the winner).
+project type is one module under ``adapters/`` and one line in ``detection.BUILTIN``;
+third-party adapters register through the entry-point group ``autoresearch.adapters`` (the
+entry point names an object with the :class:`Adapter` attributes, or a zero-argument factory
+of one; adapters/detection.py loads them all and resolves the winner). The custom type,
+described by the user's own configuration, is config/custom.py's.
 """
 
 from __future__ import annotations
@@ -14,11 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-LOWER = "lower_is_better"
-HIGHER = "higher_is_better"
-
-# How the metric of one experiment is measured (metrics.py defines and implements each).
-from autoresearch_helpers.metrics import ARTIFACT_SIZE, PRINTED, WALL_TIME  # noqa: E402,F401
+from autoresearch_helpers.vocab import (  # noqa: F401  (the names adapters use)
+    ARTIFACT_SIZE, HIGHER, LOWER, PRINTED, WALL_TIME)
 
 
 @dataclass
@@ -47,14 +45,5 @@ class Adapter(Protocol):
     def detect(self, root: Path) -> Detection | None:
         """Return a Detection when ``root`` is this kind of project, else None."""
 
-
-BUILTIN: dict[str, str] = {
-    # name -> module under autoresearch_helpers.adapters (each defines ADAPTER)
-    "flutter": "flutter",
-    "node": "node",
-    "jvm": "jvm",
-    "ml": "ml",
-    "custom": "custom",
-}
 
 ENTRY_POINT_GROUP = "autoresearch.adapters"

@@ -1,19 +1,21 @@
 """Resolution: run every adapter on a repository; the highest score wins, the rest are listed.
 
-Built-in adapters come from ``base.BUILTIN``; third-party ones from the entry-point group
-``autoresearch.adapters``. A third-party adapter that fails to load or crashes is reported as
+The built-in adapters are ``BUILTIN``; third-party ones come from the entry-point group
+``autoresearch.adapters``; a caller may add more (``extra``: config adds the custom type). A third-party adapter that fails to load or crashes is reported as
 a one-line warning and skipped, so it never breaks detection of the built-in types.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from autoresearch_helpers.adapters import base
+from autoresearch_helpers.adapters import base, flutter, jvm, ml, node
 from autoresearch_helpers.adapters.base import Detection
 from autoresearch_helpers.errors import ConfigError
+
+BUILTIN = (flutter.ADAPTER, node.ADAPTER, jvm.ADAPTER, ml.ADAPTER)  # ties keep this order
 
 CLAUDE_MD_HINT = """\
 ## autoresearch
@@ -38,16 +40,9 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def load_adapters() -> tuple[list, list[str]]:
-    """(adapters, warnings): the built-ins in table order, then the third-party ones."""
-    adapters, warnings = [], []
-    for name, module in base.BUILTIN.items():
-        try:
-            adapters.append(importlib.import_module(f"autoresearch_helpers.adapters.{module}").ADAPTER)
-        except Exception as exc:  # a broken build must still detect the other types
-            warnings.append(f"built-in adapter {name!r} could not be loaded ({_one_line(exc)})")
-    from importlib.metadata import entry_points
-
+def load_adapters(extra=()) -> tuple[list, list[str]]:
+    """(adapters, warnings): the built-ins in table order, ``extra``, then the third-party ones."""
+    adapters, warnings = [*BUILTIN, *extra], []
     try:
         points = list(entry_points(group=base.ENTRY_POINT_GROUP))
     except Exception as exc:
@@ -73,10 +68,10 @@ def _valid(result) -> bool:
         and isinstance(result.score, (int, float))
 
 
-def resolve(root: Path, *, required: bool = True) -> Resolution:
+def resolve(root: Path, *, required: bool = True, extra=()) -> Resolution:
     """Run every adapter on ``root``. Raises ConfigError when nothing matches and ``required``."""
     root = Path(root).resolve()
-    adapters, warnings = load_adapters()
+    adapters, warnings = load_adapters(extra)
     found: list[Detection] = []
     for adapter in adapters:
         name = getattr(adapter, "name", type(adapter).__name__)
@@ -97,11 +92,6 @@ def resolve(root: Path, *, required: bool = True) -> Resolution:
     return Resolution(root, found[0] if found else None, found[1:], warnings)
 
 
-def detect(root: Path) -> Detection:
-    """The winning Detection for ``root`` (ConfigError when nothing matches)."""
-    return resolve(root).best
-
-
 def no_match_error(root: Path) -> ConfigError:
     return ConfigError(
         f"cannot tell what kind of project {root} is (looked for {LOOKED_FOR}).\n"
@@ -109,7 +99,7 @@ def no_match_error(root: Path) -> ConfigError:
 
 
 def to_json(resolution: Resolution) -> dict:
-    """The `detect --json` document (SPEC §7 fields, plus measure, artifact, unit, budget)."""
+    """The `detect --json` document (docs/cli.md)."""
     best = resolution.best
     doc = best.to_dict() if best else {}
     doc["alternatives"] = [

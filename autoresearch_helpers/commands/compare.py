@@ -1,6 +1,6 @@
 """`autoresearch compare TAG_A TAG_B [--json]`: two sessions of the JSONL side by side.
 
-Each session is summarised by :func:`summary.load_summary` with its tag (the JSONL records
+Each session is summarised by reports.summarise.load_summary with its tag (the JSONL records
 carry it), so this needs no live session. The verdict compares the best values in the
 metric's direction; sessions of different metrics are shown but not ranked.
 """
@@ -8,10 +8,13 @@ metric's direction; sessions of different metrics are shown but not ranked.
 from __future__ import annotations
 
 import json
+import os
 
+from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
-
-EVERY = 1 << 62
+from autoresearch_helpers.reports.summarise import EVERY, load_summary
+from autoresearch_helpers.store import logs
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, is_better
 
 
 def add_arguments(parser) -> None:
@@ -22,10 +25,8 @@ def add_arguments(parser) -> None:
 
 def known_tags(root) -> list[str]:
     """The session tags of the JSONL, in the order they first appear."""
-    from autoresearch_helpers import logs
-
     seen: dict[str, None] = {}
-    for record in logs.iter_jsonl(logs.jsonl_path(root)):
+    for record in logs.iter_jsonl(paths.jsonl_path(root)):
         tag = record.get("tag")
         if isinstance(tag, str) and tag and record.get("action") in ("session_start",
                                                                      "experiment_done"):
@@ -53,29 +54,24 @@ def verdict(a: dict, b: dict) -> tuple[str | None, str]:
     """(the better tag or None, one sentence why)."""
     if a["metric"] != b["metric"] or a["direction"] != b["direction"]:
         return None, (f"not comparable: {a['tag']} measures {a['metric']} "
-                      f"({_words(a['direction'])}), {b['tag']} measures {b['metric']} "
-                      f"({_words(b['direction'])})")
+                      f"({direction_words(a['direction'])}), {b['tag']} measures {b['metric']} "
+                      f"({direction_words(b['direction'])})")
     if a["best"] is None or b["best"] is None:
         missing = a["tag"] if a["best"] is None else b["tag"]
         return None, f"not comparable: {missing} has no measured value"
     if a["best"] == b["best"]:
         return None, f"a tie: both reached {_fmt(a['best'])} {a['metric']}"
-    higher = a["direction"] == "higher_is_better"
-    win, lose = (a, b) if (a["best"] > b["best"]) == higher else (b, a)
+    win, lose = (a, b) if is_better(a["direction"], a["best"], b["best"]) else (b, a)
     return win["tag"], (f"{win['tag']} did better: best {a['metric']} {_fmt(win['best'])} "
-                        f"vs {_fmt(lose['best'])} ({_words(a['direction'])})")
-
-
-def _words(direction: str) -> str:
-    return direction.replace("_", " ")
+                        f"vs {_fmt(lose['best'])} ({direction_words(a['direction'])})")
 
 
 def _fmt(value) -> str:
-    return "—" if value is None else f"{value:.6g}"
+    return fmt_value(value, missing="—")
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{value:+.2f}%"
+    return fmt_pct(value, missing="—")
 
 
 def duration_text(seconds: float | None) -> str:
@@ -96,7 +92,7 @@ def table(a: dict, b: dict) -> list[str]:
     rows = [
         ("", a["tag"], b["tag"]),
         ("metric", a["metric"], b["metric"]),
-        ("direction", _words(a["direction"]), _words(b["direction"])),
+        ("direction", direction_words(a["direction"]), direction_words(b["direction"])),
         ("experiments", str(a["experiments"]), str(b["experiments"])),
         ("keep rate", rate(a), rate(b)),
         ("discards", str(a["discard"]), str(b["discard"])),
@@ -111,23 +107,20 @@ def table(a: dict, b: dict) -> list[str]:
 
 
 def run(args) -> int:
-    from autoresearch_helpers import logs, summary
-
     if args.tag_a == args.tag_b:
         raise UsageError(f"compare needs two different tags (got {args.tag_a!r} twice)")
-    root = summary.find_root()
-    path = logs.jsonl_path(root)
-    if not path.exists():
-        raise AutoresearchError(f"no session log in {root}: {logs.JSONL_REL} does not exist; "
+    root = paths.find_logs()
+    if not os.path.exists(paths.jsonl_path(root)):
+        raise AutoresearchError(f"no session log in {root}: {paths.JSONL_REL} does not exist; "
                                 "run 'autoresearch setup' to start a session")
     tags = known_tags(root)
     for tag in (args.tag_a, args.tag_b):
         if tag not in tags:
             listed = ", ".join(tags) or "none"
-            raise AutoresearchError(f"unknown tag {tag!r}: the sessions in {logs.JSONL_REL} "
+            raise AutoresearchError(f"unknown tag {tag!r}: the sessions in {paths.JSONL_REL} "
                                     f"are: {listed}")
-    a = side(summary.load_summary(root, last=EVERY, tag=args.tag_a))
-    b = side(summary.load_summary(root, last=EVERY, tag=args.tag_b))
+    a = side(load_summary(root, last=EVERY, tag=args.tag_a))
+    b = side(load_summary(root, last=EVERY, tag=args.tag_b))
     better, why = verdict(a, b)
     if args.json:
         print(json.dumps({"a": a, "b": b, "better": better, "verdict": why},

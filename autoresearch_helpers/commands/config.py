@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from autoresearch_helpers import paths
+from autoresearch_helpers.config.load import add_override_arguments, load_config, overrides_from_args
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, WALL_TIME
+
 
 def add_arguments(parser) -> None:
-    from autoresearch_helpers.config import add_override_arguments
-
     parser.add_argument("--json", action="store_true", help="print the configuration as JSON")
     add_override_arguments(parser)
     parser.epilog = ("Sources, lowest precedence first: the detected project type, "
@@ -25,9 +27,9 @@ def show(value) -> str:
 
 
 def describe_measure(cfg) -> str:
-    if cfg.measure == "artifact_size":
+    if cfg.measure == ARTIFACT_SIZE:
         return f"size of {cfg.artifact} in {cfg.unit or 'KB'}"
-    if cfg.measure == "wall_time":
+    if cfg.measure == WALL_TIME:
         return "wall time of run_command, measured by autoresearch"
     if cfg.values["metric_parse"]:
         return "stdout of metric_parse"
@@ -56,11 +58,7 @@ def table(cfg) -> list[str]:
 
 
 def run(args) -> int:
-    from autoresearch_helpers.config import load_config, overrides_from_args
-    from autoresearch_helpers.gitops import find_root
-
-    overrides = overrides_from_args(args)
-    cfg = load_config(Path(find_root()), overrides)
+    cfg = load_config(Path(paths.find_root()), overrides_from_args(args))
     if args.json:
         print(json.dumps(to_json(cfg), indent=2, ensure_ascii=False))
     else:

@@ -6,7 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from autoresearch_helpers import paths
+from autoresearch_helpers.adapters import detection
+from autoresearch_helpers.config import custom
 from autoresearch_helpers.errors import UsageError
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME
 
 
 def add_arguments(parser) -> None:
@@ -25,19 +29,13 @@ def project_root(path: str | None) -> Path:
         if not folder.is_dir():
             raise UsageError(f"PATH {path!r} is not a directory")
         return folder.resolve()
-    from autoresearch_helpers.errors import AutoresearchError
-    from autoresearch_helpers.gitops import find_root
-
-    try:
-        return Path(find_root())
-    except AutoresearchError:  # not in a git repository
-        return Path.cwd()
+    return Path(paths.repo_root_or_none() or Path.cwd())
 
 
 def metric_line(d) -> str:
-    how = {"artifact_size": f"size of {d.artifact} in {d.unit}",
-           "wall_time": f"wall time of the run command in {d.unit}",
-           "printed": "the last 'name: value' line of run.log"}.get(d.measure, d.measure)
+    how = {ARTIFACT_SIZE: f"size of {d.artifact} in {d.unit}",
+           WALL_TIME: f"wall time of the run command in {d.unit}",
+           PRINTED: "the last 'name: value' line of run.log"}.get(d.measure, d.measure)
     return f"{d.metric_name} ({d.metric_direction}): {how}"
 
 
@@ -65,10 +63,8 @@ def explain_lines(resolution) -> list[str]:
 
 
 def run(args) -> int:
-    from autoresearch_helpers.adapters import detection
-
     root = project_root(args.path)
-    resolution = detection.resolve(root, required=False)
+    resolution = custom.resolve(root, required=False)
     for warning in resolution.warnings:
         print(f"autoresearch detect: warning: {warning}", file=sys.stderr)
     if resolution.best is None:

@@ -16,9 +16,15 @@ import os
 import re
 from pathlib import Path
 
+from autoresearch_helpers import paths
+from autoresearch_helpers.engine import git
 from autoresearch_helpers.errors import AutoresearchError, UsageError
-
-EVERY = 1 << 62
+from autoresearch_helpers.reports import finalize_text
+from autoresearch_helpers.reports.finalize_text import Kept
+from autoresearch_helpers.reports.summarise import EVERY, load_summary
+from autoresearch_helpers.store import session
+from autoresearch_helpers.store.session import State
+from autoresearch_helpers.vocab import KEEP, LOWER
 
 
 def add_arguments(parser) -> None:
@@ -29,34 +35,28 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def load_state(root) -> dict:
-    from autoresearch_helpers import session
-
+def load_state(root) -> State:
     state = session.load(root)
     if state is None:
         raise AutoresearchError(
-            f"no session in {root}: {session.STATE_DIR}/session.json does not exist; finalize "
+            f"no session in {root}: {paths.STATE_DIR}/session.json does not exist; finalize "
             "collects the kept experiments of a session started by 'autoresearch setup'")
-    missing = [k for k in ("tag", "base_commit") if not state.get(k)]
-    if missing or not (state.get("champion") or {}).get("commit"):
-        missing = missing or ["champion.commit"]
+    if state.champion is None:
         raise AutoresearchError(f"{session.session_file(root)}: the session state has no "
-                                f"{', '.join(missing)}; it was not written by a finished setup")
+                                "champion; it was not written by a finished setup")
     return state
 
 
 def chain(root, base: str, champion: str) -> list[dict]:
     """The commits base..champion on the first-parent line, oldest first."""
-    from autoresearch_helpers import gitops
-
     for name, sha in (("base_commit", base), ("champion", champion)):
-        if not _exists(root, sha):
+        if not git.succeeds(root, "cat-file", "-e", f"{sha}^{{commit}}"):
             raise AutoresearchError(f"the session's {name} {sha[:12]} is not in this "
                                     "repository any more; nothing to finalize from")
-    if not _is_ancestor(root, base, champion):
+    if not git.succeeds(root, "merge-base", "--is-ancestor", base, champion):
         raise AutoresearchError(f"the champion {champion[:12]} does not descend from the "
                                 f"session's base {base[:12]}; the session branch was rewritten")
-    out = gitops.git(root, "log", "--first-parent", "--reverse",
+    out = git.git(root, "log", "--first-parent", "--reverse",
                      "--format=%H%x00%T%x00%an%x00%ae%x00%aI%x00%B%x1e", f"{base}..{champion}")
     commits = []
     for entry in out.split("\x1e"):
@@ -68,72 +68,47 @@ def chain(root, base: str, champion: str) -> list[dict]:
     return commits
 
 
-def _exists(root, sha: str) -> bool:
-    import subprocess
-
-    return subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=root,
-                          capture_output=True).returncode == 0
-
-
-def _is_ancestor(root, a: str, b: str) -> bool:
-    import subprocess
-
-    return subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=root,
-                          capture_output=True).returncode == 0
-
-
 def branch_name(root, requested: str | None, default: str) -> str:
     """The new branch: ``requested`` (which must be free) or ``default`` made unique."""
-    import subprocess
-
-    from autoresearch_helpers import gitops
-
     name = requested or default
-    ok = subprocess.run(["git", "check-ref-format", "--branch", name], cwd=root,
-                        capture_output=True).returncode == 0
-    if not ok:
+    if not git.succeeds(root, "check-ref-format", "--branch", name):
         raise UsageError(f"--branch {name!r} is not a valid branch name "
                          "(example: --branch autoresearch/mar17-final)")
     if requested:
-        if gitops.ref_exists(root, f"refs/heads/{name}"):
+        if git.ref_exists(root, f"refs/heads/{name}"):
             raise AutoresearchError(f"branch {name} already exists; finalize never moves an "
                                     "existing branch: choose another name with --branch")
         return name
     n = 2
-    while gitops.ref_exists(root, f"refs/heads/{name}"):
+    while git.ref_exists(root, f"refs/heads/{name}"):
         name, n = f"{default}-{n}", n + 1
     return name
 
 
-def summary_info(root, state: dict) -> tuple[dict, list]:
+def summary_info(root, state: State) -> tuple[dict, list]:
     """The session's numbers and its kept experiments, from the logs (or session.json)."""
-    from autoresearch_helpers import summary
-
-    tag = state["tag"]
+    tag = state.tag
     try:
-        found = summary.load_summary(root, last=EVERY, tag=tag)
+        found = load_summary(root, last=EVERY, tag=tag)
     except AutoresearchError:
         found = None
-    base_value = (state.get("baseline") or {}).get("value")
+    base_value = state.baseline.value if state.baseline else None
     if base_value is None and found is not None:
         base_value = (found.baseline or {}).get("value")
-    info = {"tag": tag, "branch": state.get("branch") or f"autoresearch/{tag}",
-            "metric": state.get("metric_name") or (found.metric if found else "metric"),
-            "direction": state.get("direction") or (found.direction if found else
-                                                    "lower_is_better"),
+    info = {"tag": tag, "branch": state.branch or f"autoresearch/{tag}",
+            "metric": state.metric_name or (found.metric if found else "metric"),
+            "direction": state.direction or (found.direction if found else LOWER),
             "baseline": base_value,
-            "best": state["champion"].get("value"),
-            "experiments": found.experiments if found else state.get("experiments", 0),
-            "discard": found.discard if found else (state.get("counts") or {}).get("discard", 0),
-            "crash": found.crash if found else (state.get("counts") or {}).get("crash", 0)}
-    kept = [e for e in (found.recent if found else []) if e.status == "keep" and e.number > 0]
+            "best": state.champion.value,
+            "experiments": found.experiments if found else state.experiments,
+            "discard": found.discard if found else state.counts.get("discard", 0),
+            "crash": found.crash if found else state.counts.get("crash", 0)}
+    kept = [e for e in (found.recent if found else []) if e.status == KEEP and e.number > 0]
     return info, kept
 
 
 def match_kept(commits: list[dict], records: list) -> list:
     """One Kept per commit of the chain: the logged experiment of that commit, if any."""
-    from autoresearch_helpers.finalize_md import Kept
-
     out = []
     for c in commits:
         rec = next((r for r in records if len(r.commit) >= 4 and c["sha"].startswith(r.commit)),
@@ -147,45 +122,40 @@ def match_kept(commits: list[dict], records: list) -> list:
 
 
 def commit_tree(root, tree: str, parent: str, message: str, author: dict | None = None) -> str:
-    from autoresearch_helpers import gitops
-
     env = dict(os.environ)
     if author:
         env.update(GIT_AUTHOR_NAME=author["name"], GIT_AUTHOR_EMAIL=author["email"],
                    GIT_AUTHOR_DATE=author["date"])
-    return gitops.git(root, "commit-tree", tree, "-p", parent, "-F", "-", env=env,
+    return git.git(root, "commit-tree", tree, "-p", parent, "-F", "-", env=env,
                       input=message.encode("utf-8")).strip()
 
 
-def build(root, state: dict, commits: list[dict], kept: list, info: dict,
+def build(root, state: State, commits: list[dict], kept: list, info: dict,
           per_experiment: bool, branch: str) -> list[str]:
     """Write the new commits and create ``branch`` on the last; return the new shas."""
-    from autoresearch_helpers import finalize_md, gitops
-
-    parent, made = state["base_commit"], []
+    parent, made = state.base_commit, []
     if per_experiment:
         for c, k in zip(commits, kept):
-            msg = finalize_md.experiment_message(c["message"], k if k.number is not None else None, info)
+            msg = finalize_text.experiment_message(c["message"],
+                                                   k if k.number is not None else None, info)
             parent = commit_tree(root, c["tree"], parent, msg, author=c)
             made.append(parent)
     else:
         tree = commits[-1]["tree"]
-        made.append(commit_tree(root, tree, parent, finalize_md.squash_message(info, kept)))
+        made.append(commit_tree(root, tree, parent, finalize_text.squash_message(info, kept)))
     # An empty old value makes update-ref refuse a branch that appeared meanwhile.
-    gitops.git(root, "update-ref", "-m", "autoresearch finalize", f"refs/heads/{branch}",
+    git.git(root, "update-ref", "-m", "autoresearch finalize", f"refs/heads/{branch}",
                made[-1], "")
     return made
 
 
 def run(args) -> int:
-    from autoresearch_helpers import finalize_md, gitops, session
-
-    root = Path(gitops.find_root())
+    root = Path(paths.find_root())
     state = load_state(root)
-    base, champion = state["base_commit"], state["champion"]["commit"]
+    base, champion = state.base_commit, state.champion.commit
     commits = chain(root, base, champion)
     if not commits:
-        raise AutoresearchError(f"nothing to finalize: session {state['tag']} kept no "
+        raise AutoresearchError(f"nothing to finalize: session {state.tag} kept no "
                                 f"experiment (the champion is still the baseline at "
                                 f"{base[:7]}); run more experiments first")
     info, records = summary_info(root, state)
@@ -194,13 +164,13 @@ def run(args) -> int:
     default = f"{info['branch']}-final"
     branch = branch_name(root, args.branch, default)
     made = build(root, state, commits, kept, info, args.per_experiment, branch)
-    files = [f for f in gitops.git(root, "diff", "--name-only", base, champion).splitlines() if f]
+    files = [f for f in git.git(root, "diff", "--name-only", base, champion).splitlines() if f]
     result = {"branch": branch, "base_commit": base, "commits": made,
               "mode": "per-experiment" if args.per_experiment else "squash",
-              "files": files, "shortstat": gitops.git(root, "diff", "--shortstat", base, champion)}
-    text = finalize_md.markdown(info, listed, result)
-    tag_file = re.sub(r"[^A-Za-z0-9._-]", "-", state["tag"])
-    path = Path(session.state_dir(root)) / f"finalize-{tag_file}.md"
+              "files": files, "shortstat": git.git(root, "diff", "--shortstat", base, champion)}
+    text = finalize_text.markdown(info, listed, result)
+    tag_file = re.sub(r"[^A-Za-z0-9._-]", "-", state.tag)
+    path = Path(paths.state_dir(root)) / f"finalize-{tag_file}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     rel = path.relative_to(root)

@@ -11,9 +11,12 @@ jq's reason; a filter that fails on a record reports the line and goes on (exit 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
+from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
+from autoresearch_helpers.store import tail
 
 MAX_REPORTED = 5
 
@@ -59,14 +62,9 @@ def _jq_numbers(value):
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from autoresearch_helpers import logs, tailread
-    from autoresearch_helpers.summary import find_root
-
     program = compile_filter(args.filter)
-    path = Path(args.file) if args.file else logs.jsonl_path(find_root())
-    if not path.is_file():
+    path = args.file or paths.jsonl_path(paths.find_logs())
+    if not os.path.isfile(path):
         raise AutoresearchError(f"no JSONL log at {path}; run 'autoresearch setup' first, "
                                 "or name a file with --file")
     show = (lambda v: v if isinstance(v, str) else to_jq_json(v)) if args.raw else to_jq_json
@@ -74,7 +72,7 @@ def run(args) -> int:
     failures: list[str] = []
     skipped = [0, 0]  # lines that are not JSON: count, first line number
     number = 0
-    for chunk in tailread.iter_chunks(path):
+    for chunk in tail.iter_chunks(path):
         records = []  # (line number, value) of the JSON lines of this block
         for line in chunk.split(b"\n"):
             number += 1

@@ -1,16 +1,24 @@
 """`autoresearch results`: counts, baseline -> best, a trend line and the last experiments.
 
-Reads results.tsv and the JSONL only (see autoresearch_helpers.summary for the rules, and
-for what ``--tag`` reads). Plain text when stdout is not a terminal, so the Claude Code
-transcript shows it as is; colour only on a terminal without NO_COLOR.
+Reads results.tsv and the JSONL only (reports/summarise.py, and reports/summary.py for the
+rules and what ``--tag`` reads). Plain text when stdout is not a terminal, so the Claude
+Code transcript shows it as is; colour only on a terminal without NO_COLOR.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import os
+import shutil
 import sys
 
+from autoresearch_helpers import paths
 from autoresearch_helpers.errors import UsageError
+from autoresearch_helpers.reports.summarise import load_summary
+from autoresearch_helpers.reports.summary import clip
+from autoresearch_helpers.store.logs import escape_field
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value
 
 FORMATS = ("table", "markdown", "csv", "tsv", "json")
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -28,27 +36,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tag", help="one session: the JSONL records of this tag")
 
 
-def parse_fast(argv: list[str]):
-    """The plain forms without argparse (see autoresearch_helpers.fastargs); None: argparse."""
-    from autoresearch_helpers import fastargs
-
-    args = fastargs.parse(argv, values={"--last": "last", "--format": "format", "--tag": "tag"},
-                          flags={"--json": "json"}, types={"last": int},
-                          defaults={"last": 10, "format": "table", "json": False, "tag": None})
-    return None if args is None or args.format not in FORMATS else args
-
-
 def run(args) -> int:
-    from autoresearch_helpers.summary import find_folder, load_summary
-
     if args.last < 0:
         raise UsageError(f"--last must be 0 or more, got {args.last}")
     fmt = "json" if args.json else args.format
-    summary = load_summary(find_folder(), last=args.last, tag=args.tag)
+    summary = load_summary(paths.find_logs(), last=args.last, tag=args.tag)
     out = sys.stdout
     if fmt == "json":
-        import json
-
         out.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
         write_rows(summary, out, fmt)
@@ -56,27 +50,9 @@ def run(args) -> int:
         out.write("\n".join(markdown(summary)) + "\n")
     else:
         colour = out.isatty() and not os.environ.get("NO_COLOR")
-        from autoresearch_helpers.termsize import terminal_size
-
-        width = terminal_size((100, 24))[0]
+        width = shutil.get_terminal_size((100, 24)).columns
         out.write("\n".join(table(summary, width, colour)) + "\n")
     return 0
-
-
-# --- numbers ------------------------------------------------------------------------------
-
-def num(value: float | None, sign: bool = False) -> str:
-    """A metric value: six significant digits, no exponent for large numbers; '-' for None."""
-    if value is None:
-        return "-"
-    text = f"{value:+.6g}" if sign else f"{value:.6g}"
-    if "e" in text and abs(value) >= 1:
-        text = f"{value:+.1f}" if sign else f"{value:.1f}"
-    return text
-
-
-def pct(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}%"
 
 
 def sparkline(values: list[float]) -> str:
@@ -91,23 +67,20 @@ def sparkline(values: list[float]) -> str:
     return "".join(BLOCKS[round((v - low) / span * top)] for v in values)
 
 
-def direction_text(direction: str) -> str:
-    return "higher is better" if direction == "higher_is_better" else "lower is better"
-
-
 def headline(s) -> list[str]:
     """The lines above the table, shared by table and markdown (no markup)."""
     rate = f" (keep rate {s.keep_rate:.0%})" if s.keep_rate is not None else ""
     lines = [f"{s.experiments} experiments: {s.keep} keep, {s.discard} discard, "
              f"{s.crash} crash{rate}"]
     if s.baseline and s.best:
-        lines.append(f"baseline {num(s.baseline['value'])} -> best {num(s.best['value'])} "
-                     f"({pct(s.change_pct)}) at {s.best['commit']} "
-                     f"#{s.best['experiment']} {clip(s.best['description'], 50)}")
+        lines.append(f"baseline {fmt_value(s.baseline['value'])} -> best "
+                     f"{fmt_value(s.best['value'])} ({fmt_pct(s.change_pct)}) at "
+                     f"{s.best['commit']} #{s.best['experiment']} "
+                     f"{clip(s.best['description'], 50)}")
     trend = sparkline(s.running_best(40))
     if len(s.best_series) > 1:
-        lines.append(f"trend of the best: {trend}  ({num(s.best_series[0])} -> "
-                     f"{num(s.best_series[-1])}, {len(s.best_series)} runs)")
+        lines.append(f"trend of the best: {trend}  ({fmt_value(s.best_series[0])} -> "
+                     f"{fmt_value(s.best_series[-1])}, {len(s.best_series)} runs)")
     if s.crash_reasons:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.crash_reasons.items(),
                                                           key=lambda kv: (-kv[1], kv[0])))
@@ -117,22 +90,14 @@ def headline(s) -> list[str]:
     return lines
 
 
-def clip(text: str, width: int) -> str:
-    from autoresearch_helpers.logs import escape_field
-
-    text = escape_field(text)
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
-# --- formats ------------------------------------------------------------------------------
-
 def table(s, width: int = 100, colour: bool = False) -> list[str]:
-    title = f"autoresearch results: {s.tag or 'session'} ({s.metric}, {direction_text(s.direction)})"
+    title = (f"autoresearch results: {s.tag or 'session'} ({s.metric}, "
+             f"{direction_words(s.direction)})")
     lines = [title, *headline(s)]
     if not s.recent:
         return lines
-    cells = [(str(e.number), e.commit[:9], num(e.value), num(e.delta, sign=True), e.status)
-             for e in s.recent]
+    cells = [(str(e.number), e.commit[:9], fmt_value(e.value), fmt_value(e.delta, sign=True),
+              e.status) for e in s.recent]
     heads = ("#", "commit", "value", "delta", "status")
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
     rest = max(width - sum(widths) - 2 * len(widths) - 2, 12)
@@ -156,15 +121,15 @@ def markdown(s) -> list[str]:
         return clip(text, 80).replace("|", "\\|")
 
     lines = [f"**autoresearch results: {s.tag or 'session'}** ({s.metric}, "
-             f"{direction_text(s.direction)})", ""]
+             f"{direction_words(s.direction)})", ""]
     lines += [f"- {line}" for line in headline(s)]
     if s.recent:
         lines += ["", "| # | commit | value | delta | status | description |",
                   "|---:|---|---:|---:|---|---|"]
         for e in s.recent:
             desc = e.description + (f" [{e.error}]" if e.error else "")
-            delta = "" if e.delta is None else num(e.delta, sign=True)
-            value = "" if e.value is None else num(e.value)
+            value = fmt_value(e.value, missing="")
+            delta = fmt_value(e.delta, sign=True, missing="")
             lines.append(f"| {e.number} | `{e.commit}` | {value} | {delta} | {e.status} | "
                          f"{cell(desc)} |")
     return lines
@@ -177,14 +142,10 @@ def write_rows(s, out, fmt: str) -> None:
 
     rows = [[plain(e.to_json()[c]) for c in COLUMNS] for e in s.recent]
     if fmt == "csv":
-        import csv
-
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(rows)
         return
-    from autoresearch_helpers.logs import escape_field
-
     out.write("\t".join(COLUMNS) + "\n")
     for r in rows:
         out.write("\t".join(escape_field(v) for v in r) + "\n")

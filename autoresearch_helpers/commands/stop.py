@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from autoresearch_helpers import gitops, logs, session
+from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.store import logs, session
 
 
 def add_arguments(parser) -> None:
@@ -13,16 +12,16 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    root = Path(gitops.find_root())
+    root = paths.find_root()
     state = session.load(root)
     if state is None:
         raise AutoresearchError("no autoresearch session in this repository: nothing to stop")
     # Only the stop file: a run in progress owns session.json until it finishes.
     session.request_stop(root, args.reason)
-    logs.log_event(root, "session_end", {"reason": args.reason, "tag": state["tag"],
-                                         "experiments": state.get("experiments", 0),
-                                         "best": (state.get("champion") or {}).get("value")},
-                   tag=state["tag"])
+    logs.log_event(root, "session_end", {"reason": args.reason, "tag": state.tag,
+                                         "experiments": state.experiments,
+                                         "best": state.champion.value if state.champion else None},
+                   tag=state.tag)
     print(f"stop requested: the loop ends after the current experiment "
-          f"(session {state['tag']}; 'autoresearch setup' resumes it)")
+          f"(session {state.tag}; 'autoresearch setup' resumes it)")
     return 0

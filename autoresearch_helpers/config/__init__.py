@@ -1,0 +1,1 @@
+"""The configuration: its sources (pyproject.toml, CLAUDE.md, --set), keys and validation."""

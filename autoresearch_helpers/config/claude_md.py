@@ -1,0 +1,185 @@
+"""The ``## autoresearch`` section of CLAUDE.md.
+
+The section starts at a level-2 or level-3 heading ``autoresearch`` (any case, optionally
+followed by ``config``, ``configuration`` or ``settings``) and ends at the next heading of
+the same or a higher level. Inside it:
+
+* bullet lines ``- key: value`` (or ``* key: value``): the value is everything after the
+  first colon, kept verbatim (colons, quotes and pipes included) except that backticks or
+  matching quotes around the whole value are removed;
+* a bullet ``- key:`` with nothing after the colon, followed by indented bullets, gives a
+  list (``readonly_files`` written one file per line);
+* a fenced ```` ```yaml ```` block holding a mapping, read with ``yaml.safe_load`` rules;
+* anything else (prose, other code blocks) is ignored, and so is the rest of the file.
+
+Every entry records its line number, so a message can say ``CLAUDE.md:14``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from autoresearch_helpers.config.sources import (
+    CLAUDE_MD, YAML_BLOCK, Entry, check_duplicates, normalise_key)
+from autoresearch_helpers.errors import ConfigError
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+SECTION_TITLE = re.compile(r"/?autoresearch(?:\s+(?:config|configuration|settings))?\s*:?",
+                           re.IGNORECASE)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
+BULLET = re.compile(r"^(\s*)[-*+]\s+(.*?)\s*$")
+KEY_VALUE = re.compile(r"^(?:\*\*|__|`)?([A-Za-z][A-Za-z0-9_-]*)(?:\*\*|__|`)?\s*:(?:\*\*|__)?(.*)$")
+
+
+def _fence_close(opening: str, line: str) -> bool:
+    stripped = line.strip()
+    return (stripped.startswith(opening[0] * len(opening))
+            and set(stripped) == {opening[0]})
+
+
+def find_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line indexes of the body of every autoresearch section, in file order."""
+    found: list[tuple[int, int]] = []
+    fence = None
+    start, level = None, 0
+    for index, line in enumerate(lines):
+        if fence:
+            if _fence_close(fence, line):
+                fence = None
+            continue
+        opening = FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            continue
+        heading = HEADING.match(line)
+        if not heading:
+            continue
+        depth, title = len(heading.group(1)), (heading.group(2) or "").strip()
+        if start is not None and depth <= level:
+            found.append((start, index))
+            start = None
+        if start is None and depth in (2, 3) and SECTION_TITLE.fullmatch(title):
+            start, level = index + 1, depth
+    if start is not None:
+        found.append((start, len(lines)))
+    return found
+
+
+def clean_value(text: str) -> str:
+    """Strip whitespace, then backticks or matching quotes around the whole value."""
+    value = text.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "`" and "`" not in value[1:-1]:
+        value = value[1:-1].strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" \
+            and value[0] not in value[1:-1]:
+        value = value[1:-1]
+    return value
+
+
+def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
+    """The entries of the autoresearch section of ``text`` (a CLAUDE.md), in file order."""
+    lines = text.splitlines()
+    sections = find_sections(lines)
+    if not sections:
+        return []
+    if len(sections) > 1:
+        raise ConfigError(
+            f"a second autoresearch section starts at line {sections[1][0]} (the first at line "
+            f"{sections[0][0]}); keep one section", source=f"{name}:{sections[1][0]}",
+            example="## autoresearch")
+    first, end = sections[0]
+    entries: list[Entry] = []
+    list_entry: Entry | None = None  # a `- key:` waiting for indented items
+    list_indent = 0
+    index = first
+    while index < end:
+        line = lines[index]
+        opening = FENCE.match(line)
+        if opening:
+            close = index + 1
+            while close < end and not _fence_close(opening.group(1), lines[close]):
+                close += 1
+            if opening.group(2).lower() in ("yaml", "yml"):
+                entries.extend(_yaml_block(lines[index + 1:close], index + 2, name))
+            list_entry = None
+            index = close + 1
+            continue
+        bullet = BULLET.match(line)
+        if bullet and list_entry is not None and len(bullet.group(1)) > list_indent:
+            item = clean_value(bullet.group(2))
+            if item:
+                list_entry.value = [*(list_entry.value or []), item]
+            index += 1
+            continue
+        list_entry = None
+        match = KEY_VALUE.match(bullet.group(2)) if bullet else None
+        if match:
+            value = clean_value(match.group(2))
+            entry = Entry(normalise_key(match.group(1)), value, f"{name}:{index + 1}",
+                          CLAUDE_MD, match.group(1))
+            entries.append(entry)
+            if value == "":
+                list_entry, list_indent = entry, len(bullet.group(1))
+        index += 1
+    return entries
+
+
+def _yaml_block(block: list[str], first_line: int, name: str) -> list[Entry]:
+    """Entries of a fenced yaml block whose first line is line ``first_line`` of the file."""
+    import yaml
+
+    text = "\n".join(block)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return []
+        if not isinstance(root, yaml.MappingNode):
+            raise ConfigError(
+                "the yaml block of the autoresearch section must be a mapping of key: value",
+                source=f"{name}:{first_line + root.start_mark.line}",
+                example="time_budget: 600")
+        entries = []
+        for key_node, value_node in root.value:
+            raw_key = str(loader.construct_object(key_node, deep=True))
+            value = loader.construct_object(value_node, deep=True)
+            if isinstance(value, str):
+                value = value.strip()
+            entries.append(Entry(normalise_key(raw_key), value,
+                                 f"{name}:{first_line + key_node.start_mark.line}",
+                                 YAML_BLOCK, raw_key))
+        return entries
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + mark.line if mark is not None else first_line - 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"the yaml block of the autoresearch section is not valid YAML "
+                          f"({problem})", source=f"{name}:{line}",
+                          example="metric_name: accuracy") from None
+    finally:
+        loader.dispose()
+
+
+# --- CLAUDE.md ----------------------------------------------------------------------------
+
+def claude_md_path(root: Path) -> Path | None:
+    """The project's CLAUDE.md (or .claude/CLAUDE.md), or None."""
+    for rel in ("CLAUDE.md", ".claude/CLAUDE.md"):
+        path = Path(root) / rel
+        if path.is_file():
+            return path
+    return None
+
+
+def read_claude_md(root: Path) -> list[Entry]:
+    """The entries of the ``## autoresearch`` section of the project's CLAUDE.md."""
+    path = claude_md_path(root)
+    if path is None:
+        return []
+    name = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {name} ({exc})", source=name) from exc
+    return check_duplicates(parse_section(text, name))

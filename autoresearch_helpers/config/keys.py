@@ -1,0 +1,232 @@
+"""The configuration keys and how a raw value becomes a typed one.
+
+Each ``coerce_*`` function takes the raw value (a string from CLAUDE.md or the command line,
+or whatever TOML/YAML made of it) and returns the typed value, or raises ValueError with a
+short reason; config.py turns that into one ConfigError naming the file, line, key and value.
+
+Durations (time_budget) are seconds: ``600``, ``600s``, ``10m``, ``1.5h``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from autoresearch_helpers.adapters.ml import LOWER_WORDS, metric_direction
+from autoresearch_helpers.config.claude_md import clean_value
+from autoresearch_helpers.vocab import HIGHER, LOWER, parse_direction
+
+_DURATION = re.compile(r"([+-]?\d+(?:\.\d*)?|\.\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|"
+                       r"h|hr|hrs|hours?)?")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def _number(raw: object) -> float:
+    if isinstance(raw, bool):
+        raise ValueError("not a number")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError("not a number") from None
+    else:
+        raise ValueError("not a number")
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return value
+
+
+def _tidy(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def coerce_text(raw: object) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise ValueError("must be a single line of text")
+    text = str(raw).strip()
+    if "\n" in text:
+        raise ValueError("must be a single line of text")
+    return text
+
+
+def coerce_metric_name(raw: object) -> str:
+    text = coerce_text(raw)
+    if re.search(r"[:\t\s]", text):
+        raise ValueError("a metric name has no spaces or colons (run.log prints 'name: value')")
+    return text
+
+
+def coerce_direction(raw: object) -> str:
+    direction = parse_direction(coerce_text(raw))
+    if direction is None:
+        raise ValueError("must be lower_is_better or higher_is_better "
+                         "(also minimize/maximize, lower/higher, min/max)")
+    return direction
+
+
+def coerce_duration(raw: object) -> int | float:
+    if isinstance(raw, str):
+        match = _DURATION.fullmatch(raw.strip().lower())
+        if not match:
+            raise ValueError("must be a number of seconds (600) or a duration (10m, 1.5h)")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s")[0]]
+    else:
+        try:
+            seconds = _number(raw)
+        except ValueError:
+            raise ValueError("must be a number of seconds (600) or a duration (10m, 1.5h)") from None
+    if seconds <= 0:
+        raise ValueError("must be more than 0 seconds")
+    return _tidy(seconds)
+
+
+def coerce_count(raw: object) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("must be a whole number")
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
+        value = int(raw.strip())
+    else:
+        raise ValueError("must be a whole number")
+    if value < 1:
+        raise ValueError("must be 1 or more")
+    return value
+
+
+def coerce_min_delta(raw: object) -> int | float:
+    value = _number(raw)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return _tidy(value)
+
+
+def coerce_alpha(raw: object) -> float:
+    value = _number(raw)
+    if not 0 < value < 1:
+        raise ValueError("must be between 0 and 1 (exclusive)")
+    return value
+
+
+def coerce_list(raw: object) -> list[str]:
+    """A comma-separated string or a list of strings -> a list of non-empty strings."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("[") and text.endswith("]"):  # `[a.py, b.py]` written in a bullet
+            text = text[1:-1]
+        items = text.split(",")
+    elif isinstance(raw, (list, tuple)):
+        items = []
+        for item in raw:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise ValueError("must be file paths (a comma-separated string or a list)")
+            items.append(str(item))
+    else:
+        raise ValueError("must be file paths (a comma-separated string or a list)")
+    return [clean_value(item) for item in items if clean_value(item)]
+
+
+def repo_path(root: Path, given_root: Path, raw: str, must_be_file: bool) -> str:
+    """The clean repository-relative POSIX path of ``raw`` (a folder ends with '/').
+
+    ValueError (the reason) when it is outside the repository (also through a symlink),
+    inside .git, missing, or a folder where a file is needed."""
+    path = Path(raw)
+    candidate = Path(os.path.normpath(path if path.is_absolute() else root / path))
+    rel = None
+    for base in (root, Path(os.path.abspath(given_root))):
+        try:
+            rel = candidate.relative_to(base)
+            candidate = root / rel
+            break
+        except ValueError:
+            continue
+    if rel is None or rel.parts[:1] == ("..",):
+        raise ValueError(f"is outside the repository ({root})")
+    if not rel.parts:
+        raise ValueError("is the repository itself; name a file inside it")
+    if rel.parts[0] == ".git":
+        raise ValueError("is inside .git")
+    real = candidate.resolve()
+    if real != root and root not in real.parents:
+        raise ValueError(f"is a symlink that resolves outside the repository (to {real})")
+    if not candidate.exists():
+        raise ValueError("does not exist in the repository")
+    if candidate.is_dir():
+        if must_be_file:
+            raise ValueError("is a folder; name a file")
+        return rel.as_posix() + "/"
+    return rel.as_posix()
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    coerce: Callable[[object], object]
+    example: str  # a valid value, as written in CLAUDE.md
+    default: object = None
+    meaning: str = ""
+    path: str = ""  # "file" or "list" for keys whose values are repository paths
+
+
+KEYS: dict[str, Key] = {k.name: k for k in (
+    Key("target_file", coerce_text, "src/model.py", None, "the one file the agent edits", "file"),
+    Key("run_command", coerce_text, "python train.py --epochs 5", None,
+        "shell command of one experiment (output -> run.log)"),
+    Key("metric_name", coerce_metric_name, "accuracy", None, "name of the scalar metric"),
+    Key("metric_parse", coerce_text, "grep \"accuracy:\" run.log | tail -1 | awk '{print $2}'",
+        None, "shell command printing the value (else the last 'name: value' line)"),
+    Key("metric_direction", coerce_direction, "higher_is_better", None,
+        "lower_is_better or higher_is_better"),
+    Key("time_budget", coerce_duration, "600", 300, "seconds one experiment may take"),
+    Key("readonly_files", coerce_list, "data/dataset.py, config.yaml", None,
+        "files the agent must not change", "list"),
+    Key("editable_files", coerce_list, "src/layers.py, src/optim.py", None,
+        "more files the agent may edit", "list"),
+    Key("verify_command", coerce_text, "pytest -q", None, "must exit 0 for a keep"),
+    Key("repeats", coerce_count, "3", 1, "runs per experiment (the median decides)"),
+    Key("min_delta", coerce_min_delta, "0.001", 0, "smallest change that counts"),
+    Key("alpha", coerce_alpha, "0.05", 0.05, "significance level of the rank test"),
+    Key("setup_command", coerce_text, "pip install -r requirements.txt", None,
+        "run once before the baseline"),
+    Key("max_experiments", coerce_count, "100", None, "stop after this many experiments"),
+)}
+
+# Names people write for our keys (from other tools, or by habit): suggested, never guessed.
+ALIASES = {
+    "target": "target_file", "file": "target_file", "timeout": "time_budget",
+    "budget": "time_budget", "metric": "metric_name", "direction": "metric_direction",
+    "command": "run_command", "run": "run_command", "readonly": "readonly_files",
+    "editable": "editable_files", "verify": "verify_command", "setup": "setup_command",
+    "max_iterations": "max_experiments", "iterations": "max_experiments",
+}
+
+
+# Words of metric names the ML adapter's guess does not know: rates of work done.
+HIGHER_EXTRA = frozenset({"ops", "qps", "rps", "tps", "fps", "throughput", "speedup",
+                          "coverage", "hits", "passed", "pass"})
+
+
+def guess_direction(name: str) -> str:
+    """The direction a metric name suggests (lower unless it names a quality or a rate)."""
+    tokens = [t for t in re.split(r"[_\-.\s/]+", name.lower()) if t]
+    if any(t in LOWER_WORDS for t in tokens):
+        return LOWER
+    if any(t in HIGHER_EXTRA for t in tokens):
+        return HIGHER
+    return metric_direction(name)
+
+
+def suggest(key: str) -> str | None:
+    """The key the user probably meant, or None."""
+    if key in ALIASES:
+        return ALIASES[key]
+    close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -1,0 +1,224 @@
+"""The effective configuration: sources, precedence, validation.
+
+Sources, lowest precedence first: the defaults of the detected project adapter ->
+``[tool.autoresearch]`` in pyproject.toml -> the ``## autoresearch`` section of CLAUDE.md ->
+``--set KEY=VALUE`` on the command line. Any bad input is one ConfigError (exit 2) that
+names the file and line, the key, the value received and a valid example.
+
+An empty value (``- metric_parse:`` or ``--set metric_parse=``) unsets a key: it falls back
+to the built-in default, not to a lower source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from autoresearch_helpers.adapters.base import Detection
+from autoresearch_helpers.adapters.detection import LOOKED_FOR
+from autoresearch_helpers.config import custom
+from autoresearch_helpers.config.claude_md import read_claude_md
+from autoresearch_helpers.config.keys import KEYS, guess_direction, repo_path, suggest
+from autoresearch_helpers.config.sources import (
+    Entry, command_line_entries, example_line, read_pyproject)
+from autoresearch_helpers.errors import ConfigError, UsageError
+from autoresearch_helpers.vocab import PRINTED
+
+DEFAULT = "default"
+SCHEMA = 1
+
+
+@dataclass
+class Config:
+    root: Path
+    values: dict  # key -> typed value (None when unset); every key of KEYS
+    sources: dict  # key -> where the value came from
+    detection: object = None  # the Detection that gave the defaults, or None
+    measure: str = PRINTED
+    artifact: str | None = None
+    unit: str | None = None
+    editable: list = field(default_factory=list)  # target_file + editable_files
+    readonly: list = field(default_factory=list)
+
+    def __getitem__(self, key: str):
+        return self.values[key]
+
+    @property
+    def type(self) -> str:
+        return self.detection.type if self.detection is not None else "custom"
+
+    def to_dict(self) -> dict:
+        """JSON-able (for session.json); :meth:`from_dict` rebuilds the same Config."""
+        det = self.detection
+        return {"schema": SCHEMA, "type": self.type, "values": dict(self.values),
+                "sources": dict(self.sources), "measure": self.measure,
+                "artifact": self.artifact, "unit": self.unit, "editable": list(self.editable),
+                "readonly": list(self.readonly),
+                "detection": det.to_dict() if det is not None else None}
+
+    @classmethod
+    def from_dict(cls, root: Path, data: dict) -> "Config":
+        det = data.get("detection")
+        if isinstance(det, dict):
+            known = {f.name for f in fields(Detection)}
+            det = Detection(**{k: v for k, v in det.items() if k in known})
+        values = {key: spec.default for key, spec in KEYS.items()}
+        values.update(data.get("values") or {})
+        return cls(root=Path(root), values=values, sources=dict(data.get("sources") or {}),
+                   detection=det, measure=data.get("measure") or PRINTED,
+                   artifact=data.get("artifact"), unit=data.get("unit"),
+                   editable=list(data.get("editable") or []),
+                   readonly=list(data.get("readonly") or []))
+
+
+# --- the command line ---------------------------------------------------------------------
+
+def add_override_arguments(parser) -> None:
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="override one configuration key (repeatable), e.g. "
+                             "--set time_budget=600")
+
+
+def overrides_from_args(args) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in getattr(args, "overrides", None) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set expects KEY=VALUE, got {item!r} "
+                             "(example: --set time_budget=600)")
+        key = key.strip()
+        if key in out:
+            raise UsageError(f"--set {key} is given twice ({out[key]!r} and {value!r}); keep one")
+        out[key] = value
+    return out
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
+    """The effective configuration of the repository at ``root``; ConfigError when bad."""
+    given_root = Path(root)
+    root = given_root.resolve()
+    layers = [read_pyproject(root), read_claude_md(root), command_line_entries(overrides)]
+    for layer in layers:
+        for entry in layer:
+            _check_known(entry)
+    detection, no_match = _detect(root)
+
+    values = {key: spec.default for key, spec in KEYS.items()}
+    sources = {key: DEFAULT for key in KEYS}
+    winners: dict[str, Entry | None] = {key: None for key in KEYS}
+    if detection is not None and detection.type != "custom":  # custom: the sources say it all
+        where = f"adapter {detection.type} ({', '.join(detection.evidence)})"
+        for key in ("target_file", "run_command", "metric_name", "metric_direction",
+                    "time_budget"):
+            value = getattr(detection, key, None)
+            if value is not None:
+                values[key], sources[key] = value, where
+    for layer in layers:
+        for entry in layer:
+            values[entry.key] = _coerce(entry)
+            sources[entry.key], winners[entry.key] = entry.where, entry
+
+    _guess_direction(values, sources, winners, detection)
+    _require(values, sources, detection, no_match)
+    editable, readonly = _check_paths(root, given_root, values, sources, winners)
+
+    measure, artifact, unit = PRINTED, None, None
+    if (detection is not None and values["metric_parse"] is None
+            and values["metric_name"] == detection.metric_name):
+        measure = getattr(detection, "measure", PRINTED) or PRINTED
+        artifact, unit = getattr(detection, "artifact", None), getattr(detection, "unit", None)
+    return Config(root=root, values=values, sources=sources, detection=detection,
+                  measure=measure, artifact=artifact, unit=unit, editable=editable,
+                  readonly=readonly)
+
+
+def _detect(root: Path):
+    """(winning Detection or None, a line saying why nothing matched or None)."""
+    best = custom.resolve(root, required=False).best
+    return best, (None if best else f"looked for {LOOKED_FOR}")
+
+
+def _check_known(entry: Entry) -> None:
+    if entry.key in KEYS:
+        return
+    guess = suggest(entry.key)
+    hint = f"did you mean {guess!r}?" if guess else "the keys are: " + ", ".join(KEYS)
+    name = guess or "time_budget"
+    raise ConfigError(f"unknown key {entry.raw_key or entry.key!r} ({hint})",
+                      source=entry.where, key=entry.raw_key or entry.key,
+                      value=entry.value, example=entry.example(name, KEYS[name].example))
+
+
+def _coerce(entry: Entry):
+    spec = KEYS[entry.key]
+    if entry.value is None or entry.value == "" or entry.value == []:
+        return spec.default
+    try:
+        return spec.coerce(entry.value)
+    except ValueError as exc:
+        raise ConfigError(f"bad value for {entry.key}: {exc}", source=entry.where,
+                          key=entry.key, value=entry.value,
+                          example=entry.example(entry.key, spec.example)) from None
+
+
+def _guess_direction(values, sources, winners, detection) -> None:
+    """A metric renamed by the user, with no direction given, gets one from its name."""
+    if winners["metric_direction"] is not None or values["metric_name"] is None:
+        return
+    if detection is not None and values["metric_name"] == detection.metric_name \
+            and values["metric_direction"] is not None and detection.type != "custom":
+        return
+    values["metric_direction"] = guess_direction(values["metric_name"])
+    sources["metric_direction"] = f"guessed from metric_name {values['metric_name']!r}"
+
+
+def _require(values, sources, detection, no_match) -> None:
+    missing = [k for k in ("target_file", "run_command", "metric_name") if values[k] is None]
+    if not missing:
+        return
+    section = "\n".join(f"    - {k}: {KEYS[k].example}" for k in
+                        ("target_file", "run_command", "metric_name", "metric_direction"))
+    if detection is None:
+        why = (no_match or "no project type was detected").splitlines()[0]
+        raise ConfigError(
+            f"no project type detected ({why}) and no {', '.join(missing)} configured; "
+            f"add an autoresearch section to CLAUDE.md:\n\n    ## autoresearch\n{section}\n",
+            source="CLAUDE.md", key=missing[0],
+            example=f"--set {missing[0]}={KEYS[missing[0]].example} for one run")
+    raise ConfigError(
+        f"the {detection.type} adapter found no {', '.join(missing)}; set it in the "
+        f"autoresearch section of CLAUDE.md", source="CLAUDE.md", key=missing[0],
+        example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
+
+
+def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list]:
+    def check(raw: str, key: str, must_be_file: bool) -> str:
+        entry = winners[key]
+        where = entry.where if entry else sources[key]
+        example = (entry.example(key, KEYS[key].example) if entry
+                   else example_line("claude_md", key, KEYS[key].example))
+        try:
+            return repo_path(root, given_root, raw, must_be_file)
+        except ValueError as exc:
+            raise ConfigError(f"{key}: {raw!r} {exc}", source=where, key=key,
+                              value=entry.value if entry else raw, example=example) from None
+
+    target = check(values["target_file"], "target_file", True)
+    values["target_file"] = target
+    for key in ("editable_files", "readonly_files"):
+        if values[key] is not None:
+            values[key] = list(dict.fromkeys(check(p, key, False) for p in values[key]))
+    editable = list(dict.fromkeys([target, *(values["editable_files"] or [])]))
+    readonly = values["readonly_files"] or []
+    clash = [p for p in editable if p in readonly]
+    if clash:
+        entry = winners["readonly_files"]
+        raise ConfigError(f"{clash[0]} is both editable and read-only; remove it from one list",
+                          source=entry.where if entry else sources["readonly_files"],
+                          key="readonly_files", value=entry.value if entry else readonly,
+                          example=example_line("claude_md", "readonly_files",
+                                               KEYS["readonly_files"].example))
+    return editable, list(readonly)

@@ -1,0 +1,1 @@
+"""The engine: one experiment, exactly (scope, git, process, measure, decide, recovery)."""

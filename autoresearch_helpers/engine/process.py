@@ -1,0 +1,297 @@
+"""Run one command under a time budget, in its own process group, and clean up after it.
+
+``run_command`` starts ``/bin/sh -c CMD`` as the leader of a new session (so the whole group
+can be signalled at once), sends its output straight to a log file, and:
+
+- at ``budget`` seconds sends SIGTERM to the group, then SIGKILL after ``grace`` seconds;
+- once the leader has exited, SIGKILLs the group anyway, so background jobs and children
+  that ignore SIGTERM never outlive the experiment (the leader is left a zombie until then,
+  so its process-group id cannot be reused by an unrelated process while we signal it);
+- on SIGINT/SIGTERM/SIGHUP to *this* process, stops the group the same way and raises
+  :class:`RunInterrupted` (a KeyboardInterrupt carrying the partial :class:`RunResult`);
+- samples the summed resident memory of the group from /proc while it runs.
+
+While it runs this process is the "child subreaper" (Linux): killed grandchildren are
+re-parented to us instead of PID 1, which in a container may never reap them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from autoresearch_helpers.errors import AutoresearchError
+
+GIB = 1024**3
+POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
+FORWARDED = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
+PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37
+
+
+@dataclass
+class RunResult:
+    exit_code: int  # the shell's exit status; -N when it was killed by signal N
+    timed_out: bool
+    duration_s: float
+    peak_memory_gb: float | None  # peak summed RSS of the group; None: not measurable
+    interrupted: bool = False
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Raised by run_command when we were asked to stop; ``.result`` is the partial run."""
+
+    def __init__(self, result: RunResult, signum: int):
+        super().__init__(f"interrupted by {FORWARDED.get(signum, signum)}")
+        self.result, self.signum = result, signum
+
+
+def error_code(result: RunResult) -> str | None:
+    """The crash code of a run for the logs, or None when it succeeded.
+
+    "timeout" when the budget ran out, "interrupted" when we were stopped, "exit_N" for a
+    non-zero exit. A shell reports a command killed by signal S as exit 128+S, so a leader
+    killed by signal S is reported the same way: exit_137 for SIGKILL, exit_143 for SIGTERM.
+    """
+    if result.interrupted:
+        return "interrupted"
+    if result.timed_out:
+        return "timeout"
+    code = result.exit_code
+    if code is None or code == 0:
+        return None
+    return f"exit_{128 - code}" if code < 0 else f"exit_{code}"
+
+
+# --- process groups -----------------------------------------------------------------------
+
+def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
+    """Send ``sig`` to process group ``pgid``; False when no such group (or not ours)."""
+    if pgid <= 1:
+        raise ValueError(f"refusing to signal process group {pgid}")
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def group_rss_bytes(pgid: int) -> int | None:
+    """Summed resident memory of the processes in group ``pgid``; None without /proc."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()
+        # after "pid (comm) ": state ppid pgrp session ... ; rss is field 24 of stat
+        if len(fields) > 21 and int(fields[2]) == pgid:
+            total += int(fields[21]) * page
+    return total
+
+
+def _prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def set_subreaper(on: bool) -> bool | None:
+    """Make this process the reaper of its orphaned descendants (Linux); the old value,
+    or None where that is not possible."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    old = ctypes.c_int(0)
+    if prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(old), 0, 0, 0) != 0:
+        return None
+    if bool(old.value) != on and prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) != 0:
+        return None
+    return bool(old.value)
+
+
+def reap_group(pgid: int, patience: float = 2.0) -> None:
+    """Collect the zombies of the (killed) group that were re-parented to us."""
+    end = time.monotonic() + patience
+    while time.monotonic() < end:
+        try:
+            pid, _ = os.waitpid(-pgid, os.WNOHANG)
+        except ChildProcessError:
+            if not kill_group(pgid, 0):
+                return  # the group is gone
+            pid = 0  # a member is still being re-parented to us (or is not ours to reap)
+        if pid == 0:
+            time.sleep(0.005)
+
+
+# --- one run ------------------------------------------------------------------------------
+
+class _Leader:
+    """The command's shell. Its exit is noticed WITHOUT reaping it (waitid WNOWAIT), so its
+    pid, which is the group id, cannot be reused while we still signal the group. Where the
+    OS has no waitid (macOS) it is reaped at once instead."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.proc, self.pid = proc, proc.pid
+        self.reaped = None  # (wait status, rusage) once collected
+        try:
+            self.fd = os.pidfd_open(self.pid)  # readable once it exits: no polling latency
+        except (AttributeError, OSError):
+            self.fd = None
+
+    def _check(self) -> bool:
+        if self.reaped is not None:
+            return True
+        if hasattr(os, "waitid"):
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+        if pid:
+            self.reaped = (status, usage)
+        return bool(pid)
+
+    def exited(self, timeout: float) -> bool:
+        """Whether the leader has exited, waiting up to ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        while not self._check():
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            if self.fd is None:
+                time.sleep(min(0.01, left))
+            else:
+                poller = select.poll()
+                poller.register(self.fd, select.POLLIN)
+                poller.poll(max(1, int(left * 1000)))
+        return True
+
+    def reap(self) -> tuple[int, object]:
+        if self.reaped is None:
+            _, status, usage = os.wait4(self.pid, 0)
+            self.reaped = (status, usage)
+        self.proc.returncode = os.waitstatus_to_exitcode(self.reaped[0])  # reaped by us
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        return self.reaped
+
+
+def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = None,
+                grace: float = 5.0, on_start=None, stderr_path=None) -> RunResult:
+    """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
+
+    Its output goes to ``log_path`` (stderr to ``stderr_path`` when given). ``env`` adds to
+    (and overrides) our own environment. ``on_start(pgid)`` is called right after the start,
+    so a caller can record the group and ``kill_group`` it should this process itself be
+    killed without a chance to clean up.
+    """
+    caught: list[int] = []
+    previous = _install_handlers(caught)
+    was_subreaper = set_subreaper(True)
+    try:
+        leader, start = _start(cmd, cwd, log_path, stderr_path,
+                               None if env is None else {**os.environ, **env})
+        try:
+            if on_start is not None:
+                on_start(leader.pid)
+            timed_out, peak, ended = _supervise(leader, start + budget, grace, caught)
+        finally:
+            kill_group(leader.pid)  # the leader, if still alive, and every straggler
+            status, usage = leader.reap()
+            reap_group(leader.pid)
+    finally:
+        if was_subreaper is False:
+            set_subreaper(False)
+        _restore_handlers(previous)
+    # the largest single process reaped: catches what sampling misses in a very short run
+    reaped = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    if peak is not None or reaped:
+        peak = max(peak or 0, reaped)
+    result = RunResult(exit_code=os.waitstatus_to_exitcode(status),
+                       timed_out=timed_out and not caught, duration_s=round(ended - start, 3),
+                       peak_memory_gb=None if peak is None else round(peak / GIB, 3),
+                       interrupted=bool(caught))
+    if caught:
+        raise RunInterrupted(result, caught[0])
+    return result
+
+
+def _start(cmd: str, cwd, log_path, stderr_path, env) -> tuple[_Leader, float]:
+    """Start the shell as the leader of a new session, its output going to the log."""
+    try:
+        with open(log_path, "wb") as log:
+            err = open(stderr_path, "wb") if stderr_path is not None else None
+            try:
+                start = time.monotonic()
+                proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
+                                        stdin=subprocess.DEVNULL, stdout=log,
+                                        stderr=err or log, start_new_session=True)
+            finally:
+                if err is not None:
+                    err.close()
+    except OSError as exc:
+        raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to {log_path}: "
+                                f"{exc.strerror or exc}") from None
+    return _Leader(proc), start
+
+
+def _supervise(leader: _Leader, deadline: float, grace: float,
+               caught: list[int]) -> tuple[bool, int | None, float]:
+    """Wait for the leader, sampling memory; stop the group at the deadline or on a signal.
+
+    Returns (timed out, peak group RSS in bytes or None, when the leader exited).
+    """
+    pgid, peak, interval, timed_out = leader.pid, None, POLL_FIRST, False
+    while not caught:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        if leader.exited(min(interval, left)):
+            return False, peak, time.monotonic()
+        interval = min(interval * 2, POLL_MAX)
+        rss = group_rss_bytes(pgid)
+        if rss is not None:
+            peak = max(peak or 0, rss)
+    kill_group(pgid, signal.SIGTERM)
+    end = time.monotonic() + grace
+    # a second Ctrl+C skips the grace
+    while len(caught) < 2 and not leader.exited(min(0.05, max(0.0, end - time.monotonic()))):
+        if time.monotonic() >= end:
+            break
+    return timed_out, peak, time.monotonic()
+
+
+def _install_handlers(caught: list[int]) -> dict:
+    def handler(signum, frame):
+        caught.append(signum)
+
+    previous = {}
+    try:
+        for sig in FORWARDED:
+            previous[sig] = signal.signal(sig, handler)
+    except ValueError:  # not the main thread: signals only reach the main thread's handlers
+        _restore_handlers(previous)
+        return {}
+    return previous
+
+
+def _restore_handlers(previous: dict) -> None:
+    for sig, old in previous.items():
+        signal.signal(sig, old if old is not None else signal.SIG_DFL)

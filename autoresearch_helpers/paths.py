@@ -1,0 +1,71 @@
+"""Where things are: the repository root, and the tool's own files inside it.
+
+None of these files is ever committed (setup lists them in .git/info/exclude).
+"""
+
+from __future__ import annotations
+
+import os
+
+from autoresearch_helpers.errors import AutoresearchError
+
+TSV_NAME = "results.tsv"  # one row per experiment
+JSONL_REL = ".claude/logs/autoresearch.jsonl"  # one JSON event per line
+RUN_LOG = "run.log"  # the output of the last run
+STATE_DIR = ".autoresearch"  # session state, lock, stop request, rejected changes
+VERIFY_LOG = f"{STATE_DIR}/verify.log"
+OWN_FILES = (TSV_NAME, RUN_LOG, ".claude/logs/", f"{STATE_DIR}/")
+
+
+def _walk_up(start, found) -> str | None:
+    folder = os.path.realpath(os.fspath(start))
+    while True:
+        if found(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _is_repo(folder: str) -> bool:
+    return os.path.exists(os.path.join(folder, ".git"))
+
+
+def repo_root_or_none(start=None) -> str | None:
+    """The top of the git work tree holding ``start`` (default: the current directory);
+    ``start`` need not exist yet (a file about to be written)."""
+    return _walk_up(os.getcwd() if start is None else start, _is_repo)
+
+
+def find_root(start=None) -> str:
+    """:func:`repo_root_or_none`, or an error that says to run 'git init'."""
+    root = repo_root_or_none(start)
+    if root is None:
+        here = os.path.realpath(os.getcwd() if start is None else os.fspath(start))
+        raise AutoresearchError(f"not inside a git repository: {here} (run 'git init' first)")
+    return root
+
+
+def find_logs(start=None) -> str:
+    """The folder whose logs the read-only verbs show: the nearest one (from ``start``
+    upwards) holding results.tsv or the JSONL log, else the repository root, else start."""
+    start = os.getcwd() if start is None else start
+
+    def has_logs(folder: str) -> bool:
+        return (os.path.isfile(os.path.join(folder, TSV_NAME))
+                or os.path.isfile(os.path.join(folder, JSONL_REL)))
+
+    return _walk_up(start, has_logs) or repo_root_or_none(start) or os.path.realpath(start)
+
+
+def tsv_path(root) -> str:
+    return os.path.join(root, TSV_NAME)
+
+
+def jsonl_path(root) -> str:
+    return os.path.join(root, JSONL_REL)
+
+
+def state_dir(root) -> str:
+    return os.path.join(root, STATE_DIR)

@@ -1,0 +1,116 @@
+"""PreToolUse hook: keep file edits inside the experiment's editable files.
+
+Claude Code runs it before each Edit, Write, MultiEdit and NotebookEdit call (see
+.claude-plugin/plugin.json) with the call as JSON on stdin::
+
+    {"hook_event_name": "PreToolUse", "cwd": "/repo", "tool_name": "Edit",
+     "tool_input": {"file_path": "/repo/train.py", ...}}          # NotebookEdit: notebook_path
+
+When the file lies in a git repository with an active session (``.autoresearch/session.json``
+says ``"active": true``, no stop was requested, and HEAD is on the session's branch), an
+edit the session's scope does not allow is denied with the PreToolUse decision output;
+Claude Code shows the reason to the agent::
+
+    {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+                            "permissionDecisionReason": "..."}}
+
+The scope is the same rule `autoresearch run` applies (engine/scope.py), so a folder in
+editable_files allows the files below it here too. Everything else is allowed by printing
+nothing. A bad input or a bug of this hook is reported on stderr and the hook exits 0: it
+must never block the user because of itself. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+if __name__ == "__main__":  # run as a file: import the package of this plugin copy
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+from autoresearch_helpers import paths  # noqa: E402
+from autoresearch_helpers.engine import git  # noqa: E402
+from autoresearch_helpers.engine.scope import Scope  # noqa: E402
+from autoresearch_helpers.store import session  # noqa: E402
+
+EDIT_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
+              "NotebookEdit": "notebook_path"}
+
+
+def edited_path(event: dict) -> str | None:
+    """The absolute path the tool call would write, or None when it writes no file."""
+    tool_input = event.get("tool_input")
+    key = EDIT_TOOLS.get(event.get("tool_name"))
+    if key is None or not isinstance(tool_input, dict):
+        return None
+    path = tool_input.get(key) or tool_input.get("file_path")
+    if not isinstance(path, str) or not path:
+        return None
+    cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
+    full = os.path.abspath(os.path.join(cwd, os.path.expanduser(path)))
+    # the folder as the repository root is found (symlinks resolved), the name as written
+    return os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+
+
+def active_session(root: str):
+    """The session state when a loop is active in ``root``; None otherwise."""
+    state = session.load(root)
+    if state is None or not state.active:
+        return None
+    if session.stop_requested(root):
+        return None  # the loop was asked to end: the user edits freely again
+    if git.current_branch(root) != state.branch:
+        return None  # the user switched to another branch: not the loop's work tree
+    return state
+
+
+def decide(event: dict) -> str | None:
+    """The reason to deny this tool call, or None to let it through."""
+    path = edited_path(event)
+    if path is None:
+        return None
+    root = paths.repo_root_or_none(os.path.dirname(path))
+    if root is None:
+        return None
+    state = active_session(root)
+    if state is None:
+        return None
+    rel = os.path.relpath(path, root)
+    scope = Scope(root, state.editable, state.readonly)
+    if scope.allows(rel):
+        return None
+    allowed = ", ".join(state.editable) or "(none)"
+    if scope.is_readonly(rel):
+        return (f"autoresearch: {rel} is read-only in this experiment loop (readonly_files). "
+                f"Only these files may be edited: {allowed}. Put your idea there instead.")
+    return (f"autoresearch: {rel} is outside the files this experiment loop may edit. "
+            f"Only these may be edited: {allowed}. Make the change in one of them; an edit "
+            "elsewhere would make the next experiment a scope-violation crash. To work on "
+            "other files, end the loop first (autoresearch stop).")
+
+
+def deny(reason: str) -> str:
+    """The PreToolUse decision JSON that blocks the call and tells the agent why."""
+    return json.dumps({"hookSpecificOutput": {"hookEventName": "PreToolUse",
+                                              "permissionDecision": "deny",
+                                              "permissionDecisionReason": reason}})
+
+
+def main(stdin=None) -> int:
+    try:
+        event = json.loads((stdin or sys.stdin).read())
+        if not isinstance(event, dict):
+            raise ValueError(f"expected a JSON object, got {type(event).__name__}")
+        reason = decide(event)
+    except Exception as exc:  # never block the user because of this hook
+        print(f"autoresearch hook: ignored ({type(exc).__name__}: {exc}); the edit is allowed",
+              file=sys.stderr)
+        return 0
+    if reason:
+        print(deny(reason))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

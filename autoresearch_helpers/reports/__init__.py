@@ -1,0 +1,1 @@
+"""Reports over the logs: the summary, the HTML report, status and finalize texts."""

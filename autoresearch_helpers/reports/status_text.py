@@ -1,0 +1,41 @@
+"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on."""
+
+from __future__ import annotations
+
+from autoresearch_helpers.store import session
+from autoresearch_helpers.store.session import State
+from autoresearch_helpers.vocab import CRASH, change_pct, direction_words, fmt_value
+
+
+def budget_text(state: State) -> str:
+    value = (state.config.get("values") or {}).get("time_budget")
+    return "?" if value is None else f"{value:g}"
+
+
+def brief_lines(root, state: State, last: int = 5) -> list[str]:
+    champion, baseline, counts = state.champion, state.baseline, state.counts
+    lines = [f"session {state.tag} on {state.branch} · metric {state.metric_name} "
+             f"({direction_words(state.direction)})",
+             "editable: " + ", ".join(state.editable)
+             + (" · read-only: " + ", ".join(state.readonly) if state.readonly else "")
+             + f" · time budget {budget_text(state)} s per run"]
+    if champion is None:
+        lines.append("no baseline yet: run 'autoresearch setup' to measure it")
+        return lines
+    change = ""
+    pct = change_pct(baseline.value if baseline else None, champion.value)
+    if pct is not None:
+        change = f", {pct:+.2f}% vs baseline {fmt_value(baseline.value)}"
+    lines.append(f"best: {fmt_value(champion.value)} at {champion.commit[:7]}"
+                 f"{change} · {state.experiments} experiments: "
+                 f"{counts.get('keep', 0)} keep, {counts.get('discard', 0)} discard, "
+                 f"{counts.get('crash', 0)} crash · crash streak {state.crash_streak}")
+    recent = [r for r in state.recent if r.get("n", 0) > 0][-last:] if last > 0 else []
+    for r in recent:
+        what = r["error"] if r["status"] == CRASH else fmt_value(r.get("value"))
+        lines.append(f"  #{r['n']} {r['status']:<7} {what:<12} {r['description'][:100]}")
+    if state.pending is not None:
+        lines.append("an experiment was interrupted: the next 'autoresearch run' repairs it")
+    lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
+                                       else "no"))
+    return lines

@@ -1,0 +1,118 @@
+"""What the summary of a session holds: the types behind `results`, `dashboard` and `report`.
+
+The rules (reports/summarise.py reads the logs, reports/tally.py counts):
+
+- results.tsv is the source of the counts, baseline, best and trend. Its first row is the
+  baseline (experiment 0); each later row is an experiment numbered from 1. A later "keep"
+  row described exactly "baseline" starts a new session: the summary covers the last one.
+- best = the best value among the kept rows (the champion line), by the direction: the
+  maximum of a higher_is_better metric. Crashes never count towards best or the trend and
+  carry value None (they are never 0).
+- delta of an experiment = its value minus the running best before it (None for a crash).
+- improvement_pct is positive when best is better than baseline; change_pct is the signed
+  relative change (best - baseline) / |baseline| * 100.
+- --tag T: rows of results.tsv carry no tag, so with a tag the experiments are the JSONL
+  experiment_done records whose tag is T (the baseline is its experiment 0, or else the
+  first record's prev value at the session's base_commit).
+- error / reason / duration_s / memory_gb of the experiments shown come from the JSONL
+  records matched by experiment number and commit; crash_reasons counts the errors of the
+  current session's records.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+from autoresearch_helpers.store.logs import escape_field
+from autoresearch_helpers.vocab import HIGHER, change_pct
+
+
+@dataclass
+class Experiment:
+    """One row shown."""
+
+    number: int  # 0 is the baseline
+    commit: str
+    value: float | None  # None for a crash
+    delta: float | None  # value - the running best before it
+    status: str  # keep | discard | crash
+    description: str
+    error: str | None = None  # from the JSONL, None when unknown
+    reason: str | None = None
+    duration_s: float | None = None
+    memory_gb: float | None = None
+
+    def to_json(self) -> dict:
+        return {"experiment": self.number, "commit": self.commit, "value": self.value,
+                "delta": tidy(self.delta), "status": self.status,
+                "description": self.description, "error": self.error, "reason": self.reason,
+                "duration_s": self.duration_s, "memory_gb": self.memory_gb}
+
+
+@dataclass
+class Summary:
+    root: str
+    metric: str
+    direction: str
+    tag: str | None
+    experiments: int  # excluding the baseline
+    keep: int
+    discard: int
+    crash: int
+    baseline: dict | None  # {"value", "commit"}
+    best: dict | None  # {"value", "commit", "description", "experiment"}
+    recent: list[Experiment]  # the last N, oldest first
+    values: array  # every row's value (NaN for a crash), index = experiment number
+    statuses: bytes  # b"k" / b"d" / b"c" per row
+    best_series: array  # the running best after each row
+    crash_reasons: dict = field(default_factory=dict)  # error -> count
+    sessions: int = 1  # sessions found in results.tsv
+    source: str = "results.tsv"  # or "jsonl"
+
+    @property
+    def keep_rate(self) -> float | None:
+        return self.keep / self.experiments if self.experiments else None
+
+    @property
+    def change_pct(self) -> float | None:
+        if not self.baseline or not self.best:
+            return None
+        return change_pct(self.baseline["value"], self.best["value"])
+
+    @property
+    def improvement_pct(self) -> float | None:
+        change = self.change_pct
+        if change is None:
+            return None
+        return change if self.direction == HIGHER else -change
+
+    def running_best(self, points: int | None = None) -> list[float]:
+        """The running best, downsampled to at most ``points`` values (the last one kept)."""
+        series = self.best_series
+        if not points or len(series) <= points:
+            return list(series)
+        step = (len(series) - 1) / (points - 1) if points > 1 else 0
+        return [series[round(i * step)] for i in range(points - 1)] + [series[-1]]
+
+    def to_json(self) -> dict:
+        return {
+            "tag": self.tag, "metric": self.metric, "direction": self.direction,
+            "baseline": self.baseline, "best": self.best,
+            "experiments": self.experiments, "keep": self.keep, "discard": self.discard,
+            "crash": self.crash, "keep_rate": self.keep_rate,
+            "change_pct": tidy(self.change_pct), "improvement_pct": tidy(self.improvement_pct),
+            "crash_reasons": self.crash_reasons, "sessions": self.sessions,
+            "shown": [e.to_json() for e in self.recent],
+        }
+
+
+def tidy(x: float | None) -> float | None:
+    """A derived number without float noise (12 significant digits): -0.0999999 -> -0.1."""
+    return None if x is None else float(f"{x:.12g}")
+
+
+def clip(text: str, width: int) -> str:
+    """A description on one line (tabs and newlines escaped), cut to ``width`` with '…'."""
+    text = escape_field(text)
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"

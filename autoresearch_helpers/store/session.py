@@ -1,0 +1,201 @@
+"""Session state under ``.autoresearch/``: the state itself, the lock and the stop request.
+
+Files (none is ever committed; setup lists the folder in .git/info/exclude):
+
+    .autoresearch/session.json   the State below, replaced atomically
+    .autoresearch/lock           flock'ed by the process running setup/run ("<pid> <verb>")
+    .autoresearch/stop           present when a graceful stop was requested
+    .autoresearch/rejected/<n>/  saved changes of out-of-scope experiments
+
+Standard library only: the edit hook reads the state too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+from dataclasses import dataclass, field
+
+from autoresearch_helpers import paths
+from autoresearch_helpers.errors import AutoresearchError
+
+SCHEMA = 1
+RECENT = 20  # experiments kept in the state for `status`
+
+
+@dataclass
+class Point:
+    """A measured commit: the champion (the best so far) or the baseline."""
+
+    commit: str
+    value: float
+    samples: list[float] = field(default_factory=list)  # every run of it (``repeats``)
+    number: int = 0  # the experiment that measured it; 0 is the baseline
+
+
+@dataclass
+class Pending:
+    """The experiment under way, written before it runs so that recovery can finish it."""
+
+    number: int
+    commit: str | None = None  # its commit, once made
+    description: str = ""
+    pgid: int | None = None  # the process group of its run, once started
+
+
+@dataclass
+class State:
+    """session.json, schema 1. One JSON object with exactly these keys."""
+
+    tag: str  # the session's name; its branch is autoresearch/<tag>
+    branch: str
+    root: str  # the repository's absolute path at setup
+    base_commit: str  # where the branch started
+    config: dict  # the validated configuration, frozen at setup (config.Config.to_dict)
+    editable: list[str]  # repository-relative: target_file + editable_files ("dir/" for a folder)
+    readonly: list[str]
+    metric_name: str
+    direction: str  # lower_is_better | higher_is_better
+    started_at: str = ""  # local time, ISO 8601
+    readonly_prints: dict = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    champion: Point | None = None  # None until the baseline is measured
+    baseline: Point | None = None
+    experiments: int = 0  # the number of the last experiment logged
+    counts: dict = field(default_factory=lambda: {"keep": 0, "discard": 0, "crash": 0})
+    crash_streak: int = 0
+    pending: Pending | None = None
+    recent: list[dict] = field(default_factory=list)  # the last RECENT results, for status
+    active: bool = True
+    schema: int = SCHEMA
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict, where: str = "session.json") -> "State":
+        """The state saved by :meth:`to_json`; AutoresearchError naming what is wrong."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        required = [f.name for f in dataclasses.fields(cls)
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        missing = [k for k in required if k not in values]
+        if missing:
+            raise AutoresearchError(f"{where}: the session state has no {', '.join(missing)}; "
+                                    "move it away and run 'autoresearch setup' to start again")
+        try:
+            for key, kind in (("champion", Point), ("baseline", Point), ("pending", Pending)):
+                if isinstance(values.get(key), dict):
+                    values[key] = kind(**values[key])
+            return cls(**values)
+        except TypeError as exc:
+            raise AutoresearchError(f"{where}: the session state is damaged ({exc}); move it "
+                                    "away and run 'autoresearch setup' to start again") from None
+
+    def record(self, number: int, status: str, entry: dict) -> None:
+        """Count one logged result (``entry`` is its line for `status`)."""
+        if number > 0:
+            self.experiments = number
+            self.counts[status] = self.counts.get(status, 0) + 1
+            self.crash_streak = self.crash_streak + 1 if status == "crash" else 0
+        self.recent.append(entry)
+        del self.recent[:-RECENT]
+
+
+def session_file(root) -> str:
+    return os.path.join(paths.state_dir(root), "session.json")
+
+
+def load(root) -> State | None:
+    """The session state, or None when there is no session in this repository."""
+    path = session_file(root)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise AutoresearchError(f"{path}: the session state is not valid JSON ({exc}); "
+                                "move it away and run 'autoresearch setup' to start again") from exc
+    if not isinstance(data, dict):
+        raise AutoresearchError(f"{path}: the session state is not a JSON object; move it "
+                                "away and run 'autoresearch setup' to start again")
+    return State.from_json(data, path)
+
+
+def save(root, state: State) -> None:
+    """Replace session.json atomically (write a temporary file, rename over the old one).
+
+    A reader or a killed writer never sees half a file. No fsync: the guarantee is against
+    a killed process, not a power cut.
+    """
+    folder = paths.state_dir(root)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+    os.replace(tmp, session_file(root))
+
+
+# --- stop requests ------------------------------------------------------------------------
+
+def stop_file(root) -> str:
+    return os.path.join(paths.state_dir(root), "stop")
+
+
+def request_stop(root, reason: str = "") -> None:
+    os.makedirs(paths.state_dir(root), exist_ok=True)
+    with open(stop_file(root), "w", encoding="utf-8") as fh:
+        fh.write(reason + "\n")
+
+
+def stop_requested(root) -> bool:
+    return os.path.exists(stop_file(root))
+
+
+def clear_stop(root) -> None:
+    try:
+        os.unlink(stop_file(root))
+    except FileNotFoundError:
+        pass
+
+
+# --- the lock -----------------------------------------------------------------------------
+
+class Lock:
+    """An exclusive advisory lock (flock) on ``.autoresearch/lock``.
+
+    The kernel releases it when its process dies, however it dies, so a lock left by a
+    killed run never blocks the next one. The file holds the owner's pid for the message.
+    """
+
+    def __init__(self, root, verb: str):
+        self.path = os.path.join(paths.state_dir(root), "lock")
+        self.verb = verb
+        self._fd: int | None = None
+
+    def __enter__(self) -> "Lock":
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.read(fd, 200).decode("utf-8", "replace").split()
+            os.close(fd)
+            who = f"pid {owner[0]}, '{owner[1]}'" if len(owner) >= 2 else "another process"
+            raise AutoresearchError(
+                f"another autoresearch command ({who}) is running in this repository; "
+                f"wait for it to finish (lock: {self.path})") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None

@@ -1,0 +1,103 @@
+"""The words and numbers every part shares: directions, statuses, "is better", formatting.
+
+One copy of each rule, so that run, status, results, the report, compare and finalize say
+a value, a direction and a comparison the same way.
+"""
+
+from __future__ import annotations
+
+import math
+
+LOWER, HIGHER = "lower_is_better", "higher_is_better"
+# what a user may write for a direction -> the direction
+DIRECTIONS = {
+    "lower_is_better": LOWER, "lower": LOWER, "minimize": LOWER, "minimise": LOWER, "min": LOWER,
+    "higher_is_better": HIGHER, "higher": HIGHER, "maximize": HIGHER, "maximise": HIGHER,
+    "max": HIGHER,
+}
+
+KEEP, DISCARD, CRASH = "keep", "discard", "crash"
+STATUSES = (KEEP, DISCARD, CRASH)
+
+# How the metric of one experiment is measured.
+PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_parse)
+ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
+WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
+MEASURES = (PRINTED, ARTIFACT_SIZE, WALL_TIME)
+
+_REL_TOL = 1e-12  # float noise such as 1.3 - 1.2 = 0.10000000000000009 is no difference
+
+
+def parse_direction(text: object) -> str | None:
+    """The direction ``text`` names (any spelling of DIRECTIONS), or None."""
+    if not isinstance(text, str):
+        return None
+    return DIRECTIONS.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
+
+
+def check_direction(direction: str) -> None:
+    if direction not in (LOWER, HIGHER):
+        raise ValueError(f"direction must be {LOWER!r} or {HIGHER!r}, not {direction!r}")
+
+
+def direction_words(direction: str) -> str:
+    """'lower is better' / 'higher is better'."""
+    return "higher is better" if direction == HIGHER else "lower is better"
+
+
+def gain(direction: str, a: float, b: float) -> float:
+    """How much better ``a`` is than ``b`` in ``direction`` (negative when worse)."""
+    return b - a if direction == LOWER else a - b
+
+
+def tolerance(*values: float) -> float:
+    """The difference below which values count as equal (relative to their size)."""
+    return _REL_TOL * max(abs(v) for v in values)
+
+
+def is_better(direction: str, a: float, b: float | None, min_delta: float = 0.0) -> bool:
+    """Whether ``a`` beats ``b`` in ``direction`` by more than ``min_delta`` (anything
+    beats None)."""
+    check_direction(direction)
+    if b is None:
+        return True
+    return gain(direction, a, b) > min_delta + tolerance(a, b, min_delta)
+
+
+def median(values) -> float:
+    if not len(values):
+        raise ValueError("the median of no values")
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def fmt_value(value: float | None, *, sign: bool = False, missing: str = "-") -> str:
+    """A metric value for people: six significant digits, no exponent for large numbers."""
+    if value is None or not math.isfinite(value):
+        return missing
+    text = f"{value:+.6g}" if sign else f"{value:.6g}"
+    if "e" in text and abs(value) >= 1:
+        text = f"{value:+.1f}" if sign else f"{value:.1f}"
+    return text
+
+
+def fmt_delta(delta: float | None) -> str:
+    """A signed difference, '' when there is none."""
+    return "" if delta is None else fmt_value(delta, sign=True)
+
+
+def fmt_pct(value: float | None, missing: str = "") -> str:
+    return missing if value is None else f"{value:+.2f}%"
+
+
+def change_pct(baseline: float | None, best: float | None) -> float | None:
+    """The signed relative change from ``baseline`` to ``best`` in percent."""
+    if baseline is None or best is None or baseline == 0:
+        return None
+    return (best - baseline) / abs(baseline) * 100
+
+
+def short(commit: str | None) -> str:
+    """A commit as the logs show it: 7 characters, '-' for none."""
+    return commit[:7] if commit else "-"
