@@ -4,7 +4,8 @@ The experiment is trivial (`echo 'score: 1'`), so what is timed is the helper it
 interpreter start, scope check, commit, run, parse, decide, reset, logs. The floor is what
 any loop that commits its candidate must pay: `python -c pass` plus one `git commit`.
 Both are measured interleaved in the same run (these machines are noisy); the ratio of
-medians is the number to watch. Target: <= 2.0x.
+medians is the number to watch. It must stay within 5x: an experiment takes seconds to
+minutes and an agent turn takes seconds, so start-up time is not worth clever code.
 
 One more line puts the number in context: the same run through the plugin's launcher (how
 Claude Code calls it; here the launcher's interpreter has the helper, so it runs in place).
@@ -32,7 +33,7 @@ CONFIG = """## autoresearch
 """
 
 
-LAUNCHER = Path(__file__).resolve().parents[1] / "autoresearch_helpers" / "launch.py"
+LAUNCHER = Path(__file__).resolve().parents[1] / "autoresearch_helpers" / "plugin" / "launch.py"
 
 
 def cli() -> list[str]:
@@ -91,7 +92,7 @@ def main(argv=None) -> int:
             m = statistics.median(times)
             print(f"{label:<20}median {m * 1000:7.1f} ms  {m / f:5.2f}x  (min "
                   f"{min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {len(times)} runs)")
-        print(f"ratio               {statistics.median(ours) / f:.2f}x  (target <= 2.0x)")
+        print(f"ratio               {statistics.median(ours) / f:.2f}x  (must stay within 5x)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

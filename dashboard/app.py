@@ -1,8 +1,8 @@
 """Running the dashboard: one frame when stdout is not a terminal, else a live view.
 
 The live view tails the log files (``LiveModel.poll`` reads only appended bytes) and
-redraws when they grew or the terminal was resized. rich is imported here, never by the
-modules that ``run`` or ``status`` import.
+redraws when they grew or the terminal was resized. rich (and render.py, built on it) is
+loaded only when a frame is drawn, so the other verbs never load it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import sys
 import time
 
 from autoresearch_dashboard.model import LiveModel
-from autoresearch_dashboard.render import frame
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.summarise import load_summary
@@ -39,6 +38,8 @@ def run(args) -> int:
     if args.once or not sys.stdout.isatty():
         summary = load_summary(root, last=200)  # raises the "run setup" message without logs
         width, height = size()
+        from autoresearch_dashboard.render import frame  # rich, loaded only to draw
+
         _console(width, height).print(frame(summary, root, width, height))
         return 0
     return live(root, args.interval)
@@ -56,6 +57,8 @@ def _console(width: int, height: int):
 def live(root, interval: float) -> int:
     from rich.console import Console
     from rich.live import Live
+
+    from autoresearch_dashboard.render import frame
 
     model = LiveModel(root)
     console = Console(highlight=False, emoji=False)

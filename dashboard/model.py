@@ -3,7 +3,7 @@
 The first load reads results.tsv in one pass and the JSONL back to the session's start;
 after that ``poll()`` reads only the bytes appended since (``FileTail`` keeps the
 offsets). A file that shrank, or a new session_start, triggers one full reload.
-It imports the log readers only, never the runner.
+It imports the store and the reports only, never the engine.
 """
 
 from __future__ import annotations

@@ -133,3 +133,25 @@ def session_repo(make_repo, cli):
         return repo
 
     return _make
+
+
+def session_document(root: Path, **fields) -> dict:
+    """A complete .autoresearch/session.json document (docs/formats.md), with ``fields``
+    replacing the defaults; write it with write_session_file."""
+    doc = {"schema": 1, "active": True, "tag": "t1", "branch": "main", "root": str(root),
+           "base_commit": "0" * 40, "config": {"values": {}}, "editable": ["train.py"],
+           "readonly": [], "metric_name": "score", "direction": "lower_is_better",
+           "champion": None, "baseline": None, "experiments": 0,
+           "counts": {"keep": 0, "discard": 0, "crash": 0}, "crash_streak": 0,
+           "pending": None, "recent": []}
+    doc.update(fields)
+    return doc
+
+
+def write_session_file(root: Path, **fields) -> dict:
+    import json
+
+    doc = session_document(root, **fields)
+    (root / ".autoresearch").mkdir(exist_ok=True)
+    (root / ".autoresearch" / "session.json").write_text(json.dumps(doc))
+    return doc

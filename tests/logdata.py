@@ -11,10 +11,12 @@ Returns one dict per row (number, commit, value, status, description, prev, delt
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 from pathlib import Path
 
-from autoresearch_helpers import logs
+from autoresearch_helpers import paths
+from autoresearch_helpers.store import logs
 
 
 def commit_of(tag: str, number: int) -> str:
@@ -85,8 +87,8 @@ def write_session(root: Path, values, statuses=None, direction: str = "lower_is_
             with open(path, "a", encoding="utf-8") as fh:
                 fh.write("\n".join(tsv_lines) + "\n")
         if jsonl:
-            path = logs.jsonl_path(root)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path = paths.jsonl_path(root)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "a", encoding="utf-8") as fh:
                 fh.write("\n".join(json_lines) + "\n")
     return rows

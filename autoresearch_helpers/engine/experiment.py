@@ -50,12 +50,11 @@ def load_active(root) -> State:
 def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outcome:
     """Evaluate the change in the working tree. Call with the session lock held."""
     state = load_active(root)
-    notes = _prepare(root, state)
+    notes, entries = _prepare(root, state)
     number = state.experiments + 1
     limit = state.config["values"].get("max_experiments")
     if limit and number > limit:
         raise AutoresearchError(f"max_experiments ({limit}) reached: the session is complete")
-    _, _, entries = git.status(root)
     changes = scope.agent_changes(root, entries, scope.load_leftover(root))
     out = Outcome(number=number, status=CRASH, description=description,
                   prev=state.champion.value, notes=notes, state=state)
@@ -72,21 +71,23 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outc
     return out
 
 
-def _prepare(root, state: State) -> list[str]:
-    """Check the branch, repair what a killed run left, fold commits the agent made."""
-    head, branch, _ = git.status(root)
+def _prepare(root, state: State) -> tuple[list[str], list]:
+    """Check the branch, repair what a killed run left, fold commits the agent made;
+    (what was done, one line each; the working tree's changes as git.status lists them)."""
+    head, branch, entries = git.status(root)
     if branch != state.branch:
         raise AutoresearchError(f"HEAD is on {branch or 'a detached commit'}, not on the "
                                 f"session's branch: run 'git checkout {state.branch}'")
     notes = recover(root, state, head)
     if notes:
-        head = git.head(root)
+        head, _, entries = git.status(root)
     if head != state.champion.commit:
         # the agent committed its edit itself: fold those commits back into the working tree
         git.git(root, "reset", "-q", "--soft", state.champion.commit)
         notes.append(f"note: commits made on top of the champion were folded into this "
                      f"experiment (HEAD was reset to {short(state.champion.commit)})")
-    return notes
+        _, _, entries = git.status(root)
+    return notes, entries
 
 
 def _violations(root, state: State, changes) -> list[str]:

@@ -7,7 +7,7 @@ no torn log line, no running experiment of a dead helper, and no unevaluated
 
 from __future__ import annotations
 
-from autoresearch_helpers.engine import git, process
+from autoresearch_helpers.engine import git, groups
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.session import Pending, State
 from autoresearch_helpers.vocab import CRASH, short
@@ -44,7 +44,7 @@ def recover(root, state: State, head: str | None) -> list[str]:
     """Finish an experiment a dead process left; return what was done, one line each."""
     notes = logs.repair_all(root)
     pending = state.pending
-    if pending is not None and pending.pgid and process.kill_group(int(pending.pgid)):
+    if pending is not None and pending.pgid and groups.kill_group(int(pending.pgid)):
         notes.append(f"stopped the leftover experiment processes (group {pending.pgid})")
     champion = state.champion.commit
     lost = _lost_experiment(root, state, head)

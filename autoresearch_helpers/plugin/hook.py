@@ -80,7 +80,7 @@ def decide(event: dict) -> str | None:
     scope = Scope(root, state.editable, state.readonly)
     if scope.allows(rel):
         return None
-    allowed = ", ".join(state.editable) or "(none)"
+    allowed = ", ".join(sorted(state.editable)) or "(none)"
     if scope.is_readonly(rel):
         return (f"autoresearch: {rel} is read-only in this experiment loop (readonly_files). "
                 f"Only these files may be edited: {allowed}. Put your idea there instead.")

@@ -1,7 +1,7 @@
 """The self-contained HTML report: header cards, the progress chart, a sortable table.
 
 One file, nothing fetched from the network: inline CSS, an inline SVG chart
-(:mod:`report_svg`), and a small inline script that sorts the table. Every string taken
+(reports/svg.py), and a small inline script that sorts the table. Every string taken
 from the logs is escaped with :func:`html.escape`; the experiments are also embedded as
 JSON (for programs reading the report) with ``<``, ``>`` and ``&`` written as ``\\u003c``…,
 so no description can close the ``<script>`` element.

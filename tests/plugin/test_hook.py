@@ -11,17 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from autoresearch_helpers import hook
+from autoresearch_helpers import paths
+from autoresearch_helpers.plugin import hook
+from conftest import write_session_file
 
-ROOT = Path(__file__).resolve().parent.parent
-HOOK = ROOT / "autoresearch_helpers" / "hook.py"
+ROOT = Path(__file__).resolve().parents[2]
+HOOK = ROOT / "autoresearch_helpers" / "plugin" / "hook.py"
 
 
-def write_session(repo: Path, active: bool = True, editable=("train.py",), readonly=("prepare.py",)):
-    (repo / ".autoresearch").mkdir(exist_ok=True)
-    state = {"schema": 1, "active": active, "root": str(repo), "editable": list(editable),
-             "readonly": list(readonly)}
-    (repo / ".autoresearch" / "session.json").write_text(json.dumps(state))
+def write_session(repo: Path, active: bool = True, editable=("train.py",), readonly=("prepare.py",),
+                  **fields):
+    write_session_file(repo, active=active, editable=list(editable), readonly=list(readonly),
+                       **fields)
 
 
 def event(tool: str, path: str, cwd: Path) -> dict:
@@ -98,7 +99,7 @@ def test_everything_is_allowed_without_an_active_session(repo, active):
 
 
 def test_a_stop_request_or_another_branch_ends_the_guard(repo):
-    from conftest import git
+    from conftest import write_session_file, git
 
     write_session(repo)
     state = json.loads((repo / ".autoresearch" / "session.json").read_text())
@@ -146,7 +147,8 @@ def test_corrupt_session_file_never_blocks(repo):
     (repo / ".autoresearch" / "session.json").write_text("{torn")
     proc = run_hook(event("Edit", str(repo / "src" / "util.py"), repo), repo)
     assert (proc.returncode, proc.stdout) == (0, "")
-    assert proc.stderr.startswith("autoresearch hook: ignored (JSONDecodeError")
+    assert proc.stderr.startswith("autoresearch hook: ignored (AutoresearchError: ")
+    assert "session state is not valid JSON" in proc.stderr
 
 
 def test_the_command_in_plugin_json_runs_this_hook(repo):
@@ -161,7 +163,7 @@ def test_the_command_in_plugin_json_runs_this_hook(repo):
                           capture_output=True, text=True, cwd=repo, env=env, timeout=30)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
-    assert shlex.split(command)[1].endswith("/autoresearch_helpers/hook.py")
+    assert shlex.split(command)[1].endswith("/autoresearch_helpers/plugin/hook.py")
 
 
 # --- the pure pieces ------------------------------------------------------------------------
@@ -180,8 +182,8 @@ def test_edited_path(payload, expected):
 
 def test_repo_root_of_a_file_not_yet_created(make_repo):
     repo = make_repo({"a.py": ""})
-    assert hook.repo_root(str(repo / "new" / "deep" / "b.py")) == str(repo)
-    assert hook.repo_root("/") is None
+    assert paths.repo_root_or_none(str(repo / "new" / "deep" / "b.py")) == str(repo)
+    assert paths.repo_root_or_none("/") is None
 
 
 def test_with_a_real_session_from_setup(session_repo):
@@ -191,3 +193,29 @@ def test_with_a_real_session_from_setup(session_repo):
     assert "Only these may be edited: exp.py" in deny.stdout
     allow = run_hook(event("Edit", str(repo / "exp.py"), repo), repo)
     assert (allow.returncode, allow.stdout) == (0, "")
+
+
+def test_a_folder_in_editable_files_allows_the_files_below_it(make_repo, cli):
+    """The hook applies run's scope: `editable_files: src` lets the agent edit src/a.py."""
+    from engine_project import project
+
+    repo = make_repo(project("- editable_files: src\n", files={"src/a.py": "A = 1\n",
+                                                                "src_evil.py": "x = 1\n"}))
+    assert cli(repo, "setup", "--tag", "t1").code == 0
+    allowed = run_hook(event("Edit", str(repo / "src" / "a.py"), repo), repo)
+    new_file = run_hook(event("Write", str(repo / "src" / "deep" / "b.py"), repo), repo)
+    assert (allowed.returncode, allowed.stdout, allowed.stderr) == (0, "", "")
+    assert (new_file.returncode, new_file.stdout) == (0, "")
+    for outside in ("src_evil.py", "data.txt"):
+        denied = run_hook(event("Edit", str(repo / outside), repo), repo)
+        assert json.loads(denied.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_a_read_only_folder_denies_the_files_below_it(make_repo, cli):
+    from engine_project import project
+
+    repo = make_repo(project("- readonly_files: data/\n", files={"data/x.txt": "fixed\n"}))
+    assert cli(repo, "setup", "--tag", "t1").code == 0
+    denied = run_hook(event("Edit", str(repo / "data" / "x.txt"), repo), repo)
+    reason = json.loads(denied.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert reason.startswith("autoresearch: data/x.txt is read-only in this experiment loop")

@@ -12,7 +12,8 @@ import uuid
 
 import pytest
 
-from autoresearch_helpers import logs
+from autoresearch_helpers import paths
+from autoresearch_helpers.store import logs
 from logdata import commit_of, write_session
 
 ANSI = re.compile(r"\x1b\[")
@@ -96,7 +97,7 @@ def test_model_tails_only_new_bytes(repo):
     logs.append_tsv(repo, "abcdef1", "val_bpb", 0.5, "keep", "new best")
     logs.log_event(repo, "experiment_done", {"status": "keep", "value": 0.5, "commit": "abcdef1",
                                              "experiment": 9, "duration_s": 12.0}, tag="mar17")
-    with open(logs.tsv_path(repo), "a") as fh:
+    with open(paths.tsv_path(repo), "a") as fh:
         fh.write("torn\tval")  # a writer mid-line: not read yet
     assert model.poll() is True
     s = model.summary()

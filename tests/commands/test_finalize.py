@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from autoresearch_helpers import logs, session
-from autoresearch_helpers.finalize_md import Kept, cell, experiment_message, headline
-from conftest import git
+from autoresearch_helpers import paths
+from autoresearch_helpers.store import logs
+from autoresearch_helpers.reports.finalize_text import Kept, cell, experiment_message, headline
+from conftest import git, write_session_file
 
 TAG = "mar17"
 BRANCH = f"autoresearch/{TAG}"
@@ -51,13 +53,11 @@ def engine_session(repo: Path, steps, direction="lower_is_better", tag=TAG) -> d
             champion, best = commit, value
         else:
             git(repo, "reset", "-q", "--hard", champion)
-    state = {"schema": 1, "active": True, "tag": tag, "branch": f"autoresearch/{tag}",
-             "root": str(repo), "base_commit": base, "metric_name": "score",
-             "direction": direction, "champion": {"commit": champion, "value": best},
-             "baseline": {"commit": base, "value": 5.0}, "experiments": len(steps),
-             "counts": counts, "crash_streak": 0, "pending": None}
-    session.save(repo, state)
-    return state
+    return write_session_file(
+        repo, tag=tag, branch=f"autoresearch/{tag}", base_commit=base, metric_name="score",
+        direction=direction, champion={"commit": champion, "value": best},
+        baseline={"commit": base, "value": 5.0}, experiments=len(steps), counts=counts,
+        editable=["exp.py"])
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_no_session_is_a_clear_error(cli, repo):
 def test_a_champion_gone_from_the_repository_is_reported(cli, repo):
     state = engine_session(repo, STEPS[:1])
     state["champion"]["commit"] = "0" * 40
-    session.save(repo, state)
+    write_session_file(repo, **{k: v for k, v in state.items() if k != "root"})
     result = cli(repo, "finalize")
     assert result.code == 1
     assert result.err == ("autoresearch finalize: error: the session's champion 000000000000 is "
@@ -198,7 +198,7 @@ def test_a_champion_gone_from_the_repository_is_reported(cli, repo):
 def test_without_logs_the_git_history_still_names_the_changes(cli, repo):
     engine_session(repo, STEPS)
     (repo / "results.tsv").unlink()
-    logs.jsonl_path(repo).unlink()
+    os.unlink(paths.jsonl_path(repo))
     result = cli(repo, "finalize", "--json")
     assert result.code == 0, result
     kept = result.json()["kept"]

@@ -1,4 +1,4 @@
-"""runner.py: real processes under a budget, process-group cleanup, signals, and run.log tails."""
+"""engine/process.py: real processes under a budget, process-group cleanup, signals, and run.log tails."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from autoresearch_helpers.runner import (
+from autoresearch_helpers.engine.process import (
     RunInterrupted,
     RunResult,
     error_code,
-    kill_group,
     run_command,
-    tail,
 )
+from autoresearch_helpers.engine.groups import kill_group
+from autoresearch_helpers.engine.runlog import tail
 
 
 def group_gone(pgid: int) -> bool:
@@ -141,7 +141,7 @@ def test_kill_group(tmp_path):
 DRIVER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from autoresearch_helpers.runner import RunInterrupted, run_command
+    from autoresearch_helpers.engine.process import RunInterrupted, run_command
 
     def started(pgid):
         print(pgid, flush=True)

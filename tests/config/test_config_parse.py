@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from autoresearch_helpers.claude_md import clean_value, parse_section
-from autoresearch_helpers.config_keys import (
+from autoresearch_helpers.config.claude_md import clean_value, parse_section
+from autoresearch_helpers.config.keys import (
     coerce_alpha, coerce_count, coerce_direction, coerce_duration, coerce_list,
     coerce_metric_name, coerce_min_delta, guess_direction, suggest)
 from autoresearch_helpers.errors import ConfigError

@@ -7,11 +7,12 @@ import subprocess
 
 import pytest
 
-from autoresearch_helpers import logs
+from autoresearch_helpers import paths
+from autoresearch_helpers.store import logs
 from autoresearch_helpers.commands.query import to_jq_json
 from logdata import write_session
 
-SPEC_QUERIES = [  # SPEC §8, as users type them
+SPEC_QUERIES = [  # the README's queries, as users type them
     ('select(.details.status == "keep")', []),
     ('[.local_time[:19], .details.status, .details.value] | @tsv', ["-r"]),
     (".", []),
@@ -36,13 +37,13 @@ def jq_binary(path, program, raw):
 def test_spec_queries_match_the_jq_binary(repo, cli, program, flags):
     r = cli(repo, "query", program, *flags)
     assert r.code == 0, r
-    assert r.out == jq_binary(logs.jsonl_path(repo), program, bool(flags))
+    assert r.out == jq_binary(paths.jsonl_path(repo), program, bool(flags))
     assert r.out.count("\n") >= 3
 
 
 def test_grep_tail_query_is_plain_jsonl(repo):
     # grep experiment_done FILE | tail -10 | jq . : every line is one whole JSON object
-    out = subprocess.run(f"grep experiment_done {logs.jsonl_path(repo)} | tail -10 | jq -c .",
+    out = subprocess.run(f"grep experiment_done {paths.jsonl_path(repo)} | tail -10 | jq -c .",
                          shell=True, capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.count("\n") == 5
 
@@ -73,13 +74,13 @@ def test_runtime_error_names_the_lines_and_goes_on(repo, cli):
 
 
 def test_torn_last_line_and_garbage(repo, cli):
-    with open(logs.jsonl_path(repo), "a") as fh:
+    with open(paths.jsonl_path(repo), "a") as fh:
         fh.write('not json\n{"tool": "autoresearch", "action": "experi')
     r = cli(repo, "query", ".action")
     assert r.code == 0
     assert r.out.splitlines() == ['"session_start"'] + ['"experiment_done"'] * 5
     assert r.err == (f"autoresearch query: warning: skipped 1 line(s) that are not JSON "
-                     f"(first: line 7 of {logs.jsonl_path(repo)})\n")
+                     f"(first: line 7 of {paths.jsonl_path(repo)})\n")
 
 
 def test_no_log(tmp_path, cli):
@@ -91,7 +92,7 @@ def test_no_log(tmp_path, cli):
 def test_file_option(repo, tmp_path, cli):
     other = tmp_path / "elsewhere"
     other.mkdir()
-    r = cli(other, "query", "--file", str(logs.jsonl_path(repo)), "-r", ".tag")
+    r = cli(other, "query", "--file", str(paths.jsonl_path(repo)), "-r", ".tag")
     assert r.out.splitlines() == ["mar17"] * 6
 
 

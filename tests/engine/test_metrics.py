@@ -8,17 +8,16 @@ import time
 
 import pytest
 
-from autoresearch_helpers.metrics import (
-    MetricError,
+from autoresearch_helpers.errors import MetricError
+from autoresearch_helpers.engine.metrics import (
     artifact_size,
-    clean_line,
-    iter_lines_backward,
     measure,
     parse_command,
     parse_printed,
     parse_printed_file,
 )
-from autoresearch_helpers.runner import RunResult
+from autoresearch_helpers.engine.process import RunResult
+from autoresearch_helpers.engine.runlog import clean_line
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -217,35 +216,3 @@ def test_metric_error_codes_are_checked():
 ])
 def test_clean_line(raw, expected):
     assert clean_line(raw) == expected
-
-
-@pytest.mark.parametrize("content, expected", [
-    (b"", []),
-    (b"a\nb\nc\n", [b"c", b"b", b"a"]),
-    (b"a\nb\nunfinished", [b"unfinished", b"b", b"a"]),
-    (b"\n\nx\n", [b"x", b"", b""]),
-    (b"abcdefgh\nij", [b"ij", b"abcdefgh"]),
-])
-def test_iter_lines_backward(tmp_path, content, expected):
-    path = tmp_path / "log"
-    path.write_bytes(content)
-    assert list(iter_lines_backward(path, block=3)) == expected
-
-
-def test_iter_lines_backward_caps_an_endless_progress_line(tmp_path):
-    path = tmp_path / "log"
-    path.write_bytes(b"first\n" + b"\r".join(b"%07d" % i for i in range(100_000)) + b"\nlast\n")
-    lines = list(iter_lines_backward(path, block=4096, cap=10_000))
-    assert [lines[0], lines[2]] == [b"last", b"first"]
-    assert len(lines) == 3 and len(lines[1]) <= 10_000 + 4096
-    assert clean_line(lines[1].decode()) == "0099999"
-
-
-def test_module_imports_only_the_standard_library():
-    import subprocess
-
-    code = ("import sys; import autoresearch_helpers.metrics, autoresearch_helpers.runner, "
-            "autoresearch_helpers.decide; "
-            "print(sorted(m for m in ('rich', 'jq', 'yaml') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == "[]\n"

@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autoresearch_helpers.report_html import improvement, script_json
-from autoresearch_helpers.chartscale import focus_range
-from autoresearch_helpers.report_svg import fmt, nice_ticks
+from autoresearch_helpers.reports.html import improvement, script_json
+from autoresearch_helpers.reports.chartscale import focus_range
+from autoresearch_helpers.reports.svg import fmt, nice_ticks
 from logdata import write_session
 
 HOSTILE = [
@@ -223,7 +223,7 @@ def test_improvement(base, best, direction, expected):
 
 
 @pytest.mark.parametrize("value, expected", [(None, "—"), (0.9932, "0.9932"),
-                                             (1234567.0, "1.23457e+06"), (1.0, "1")])
+                                             (1234567.0, "1234567.0"), (1.0, "1")])
 def test_fmt(value, expected):
     assert fmt(value) == expected
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLAUDE_VERSION = "2.1.330"
 CACHE = Path(os.environ.get("AUTORESEARCH_TEST_CACHE")
              or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autoresearch-tests")
 CLAUDE = os.environ.get("CLAUDE_BIN") or str(
     CACHE / f"claude-code-{CLAUDE_VERSION}" / "node_modules" / ".bin" / "claude")
-LAUNCH = f'python3 "{ROOT}/autoresearch_helpers/launch.py"'
+LAUNCH = f'python3 "{ROOT}/autoresearch_helpers/plugin/launch.py"'
 NOT_LOGGED_IN = "Not logged in · Please run /login"
 
 
@@ -105,7 +105,7 @@ def test_manifests_validate_strictly(claude, target, tmp_path):
     if target != ".claude-plugin/marketplace.json":
         assert "❯ commands: autoresearch:autoresearch" in proc.stdout
         assert ('❯ hooks: PreToolUse Edit|Write|MultiEdit|NotebookEdit command '
-                '"python3 \\"${CLAUDE_PLUGIN_ROOT}/autoresearch_helpers/hook.py\\""') in proc.stdout
+                '"python3 \\"${CLAUDE_PLUGIN_ROOT}/autoresearch_helpers/plugin/hook.py\\""') in proc.stdout
 
 
 def _commands_plugin(tmp_path: Path, command_text: str) -> Path:

@@ -125,3 +125,24 @@ def test_symlink_pointing_outside_is_a_violation(session_repo, cli, tmp_path):
     assert not (repo / "exp.py").is_symlink()
     assert (repo / "exp.py").read_text() == EXP.format(v=5.0)
     assert outside.read_text() == "VALUE = 1\nprint('score:', VALUE)\n"
+
+
+@pytest.mark.parametrize("how", ["agent edits an ignored file", "the run rewrites it"])
+def test_a_read_only_folder_is_checked_file_by_file(session_repo, cli, how):
+    """readonly_files may name a folder: a change to any file below it is a violation, even
+    one git does not show (an ignored file) or one the previous run itself made."""
+    repo = session_repo(extra="- readonly_files: data/",
+                        files={"data/x.txt": "fixed\n", "data/cache.bin": "ignored\n",
+                               ".gitignore": "*.bin\n"})
+    if how == "agent edits an ignored file":
+        (repo / "data" / "cache.bin").write_text("tampered\n")
+        edit(repo, 4.0)
+    else:  # the experiment's own run changes the data; the next experiment must not pass
+        edit(repo, text="open('data/x.txt', 'w').write('tampered\\n')\nprint('score:', 4.0)\n")
+        cli(repo, "run", "-d", "tamper while running")
+        edit(repo, 3.0)
+    result = cli(repo, "run", "-d", "after the data changed")
+    assert result.code == 0, result
+    assert "CRASH (scope_violation)" in result.out
+    assert "read-only file changed" in result.out
+    assert tsv_rows(repo)[-1][3] == "crash"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from autoresearch_helpers.config import Config, load_config
+from autoresearch_helpers.config.load import Config, load_config
 
 ML = {"train.py": "import torch\nprint(f\"val_bpb: {1.0:.4f}\")\n", "prepare.py": "# data\n"}
 ML_SOURCE = "adapter ml (train.py, prepare.py)"

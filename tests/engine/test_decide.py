@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from itertools import combinations
 
 import pytest
 
-from autoresearch_helpers import stats
-from autoresearch_helpers.decide import HIGHER, LOWER, Decision, decide, is_better
-from autoresearch_helpers.stats import mann_whitney_u, median, u_statistic
+from autoresearch_helpers.engine import stats
+from autoresearch_helpers.engine.decide import Decision, decide
+from autoresearch_helpers.vocab import HIGHER, LOWER, is_better, median
+from autoresearch_helpers.engine.stats import mann_whitney_u, u_statistic
 
 L, H = LOWER, HIGHER
 NOISY = [1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.005, 1.015, 0.985]  # a calibrated champion
@@ -90,7 +93,7 @@ def test_decide_rejects_bad_input(args, kw, message):
 def test_decision_to_dict():
     d = decide(L, 1.0, [0.5])
     assert isinstance(d, Decision)
-    assert d.to_dict() == {"status": "keep", "reason": "improved", "value": 0.5, "delta": -0.5,
+    assert dataclasses.asdict(d) == {"status": "keep", "reason": "improved", "value": 0.5, "delta": -0.5,
                            "p_value": None}
 
 

@@ -8,8 +8,12 @@ import json
 
 import pytest
 
-from autoresearch_helpers import logs
-from autoresearch_helpers.commands.results import num, sparkline
+from conftest import write_session_file
+
+from autoresearch_helpers import paths
+from autoresearch_helpers.store import logs
+from autoresearch_helpers.commands.results import sparkline
+from autoresearch_helpers.vocab import fmt_value as num
 from logdata import commit_of, write_session
 
 C = {i: commit_of("mar17", i) for i in range(10)}
@@ -111,8 +115,7 @@ def test_lower_direction_from_config_fallback_when_no_jsonl(tmp_path, cli):
 
 def test_session_json_direction_wins(tmp_path, cli):
     write_session(tmp_path, [5.0, 7.0, 4.0], statuses=["keep", "keep", "discard"], jsonl=False)
-    (tmp_path / ".autoresearch").mkdir()
-    (tmp_path / ".autoresearch" / "session.json").write_text('{"direction": "higher_is_better"}')
+    write_session_file(tmp_path, direction="higher_is_better")
     assert cli(tmp_path, "results", "--json").json()["best"]["value"] == 7.0
 
 
@@ -127,7 +130,7 @@ def test_last_limits_the_rows(lower, cli):
 def test_torn_last_lines_are_skipped(lower, cli):
     with open(lower / "results.tsv", "a") as fh:
         fh.write("abc1234\tval_bpb\t0.1")
-    with open(logs.jsonl_path(lower), "a") as fh:
+    with open(paths.jsonl_path(lower), "a") as fh:
         fh.write('{"tool": "autoresearch", "action": "experiment_do')
     data = cli(lower, "results", "--json").json()
     assert data["experiments"] == 4 and data["best"]["value"] == 0.8
@@ -178,7 +181,7 @@ def test_jsonl_alone_is_enough(tmp_path, cli):
     (1e-7, False, "1e-07"),
 ])
 def test_num(value, sign, expected):
-    assert num(value, sign) == expected
+    assert num(value, sign=sign) == expected
 
 
 @pytest.mark.parametrize("values, expected", [
