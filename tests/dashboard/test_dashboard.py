@@ -147,3 +147,14 @@ def test_live_view_in_tmux_follows_appends(repo, width, height):
         assert len(lines) <= height and max(len(line) for line in lines) <= width
     finally:
         tmux(name, "kill-server")
+
+
+@pytest.mark.parametrize("description", ["naïve idea", "宽字符 wide", "emoji 🚀", "tab\there"])
+def test_a_piped_frame_is_plain_text_whatever_the_description(tmp_path, cli, description):
+    write_session(tmp_path, [1.0, 0.9], descriptions=["baseline", description])
+    lines = frame(cli, tmp_path, 80, 24)
+    text = "\n".join(lines)
+    assert not ANSI.search(text)
+    assert len(lines) <= 23
+    shown = description.replace("\t", "\\t")
+    assert any(shown in line for line in lines), text
