@@ -121,6 +121,7 @@ def _commit(root, out: Outcome, changes) -> None:
     state = out.state
     changed = sorted({p for _, path, orig in changes for p in (path, orig) if p})
     out.commit = git.commit_paths(root, changed, EXPERIMENT_PREFIX + out.description,
+                                  untracked=any(code == "??" for code, _, _ in changes),
                                   allow_empty=True)
     state.pending = Pending(out.number, out.commit, out.description)
     session.save(root, state)

@@ -114,14 +114,16 @@ def reset_hard(root, commit: str) -> None:
     git(root, "reset", "-q", "--hard", commit)
 
 
-def commit_paths(root, paths: list[str], message: str, *, allow_empty: bool = False) -> str:
-    """Commit exactly ``paths`` (additions, changes, deletions) on top of HEAD; the sha."""
-    if paths:
+def commit_paths(root, paths: list[str], message: str, *, untracked: bool = True,
+                 allow_empty: bool = False) -> str:
+    """Commit exactly ``paths`` (additions, changes, deletions) on top of HEAD; the sha.
+    New files must be added first (``untracked``); tracked ones `git commit -- paths` takes."""
+    if paths and untracked:
         git(root, "add", "-A", "--", *paths)
     args = [*COMMIT_OPTIONS, "commit", "-q", "--no-verify", "-m", message]
     if allow_empty:
         args.append("--allow-empty")
-    git(root, *args)
+    git(root, *args, *(["--", *paths] if paths else []))
     return head(root)
 
 

@@ -26,7 +26,6 @@ import glob
 import math
 import os
 import re
-import tempfile
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import process, runlog
@@ -119,14 +118,15 @@ def word_value(word: str, where: str) -> float:
 def parse_command(cmd: str, cwd, timeout: float = PARSE_TIMEOUT) -> float:
     """Run the metric_parse shell command; its stdout must be exactly one finite number."""
     where = f"metric_parse `{cmd}`"
-    with tempfile.TemporaryDirectory(prefix="autoresearch-parse-") as tmp:
-        out_path, err_path = os.path.join(tmp, "out"), os.path.join(tmp, "err")
-        result = process.run_command(cmd, cwd, out_path, timeout, grace=1.0,
-                                     stderr_path=err_path)
-        with open(out_path, "rb") as fh:
-            out = fh.read().decode("utf-8", "replace")
-        with open(err_path, "rb") as fh:
-            err = fh.read().decode("utf-8", "replace")
+    folder = paths.state_dir(cwd)
+    os.makedirs(folder, exist_ok=True)
+    out_path = os.path.join(folder, "metric_parse.out")
+    err_path = os.path.join(folder, "metric_parse.err")
+    result = process.run_command(cmd, cwd, out_path, timeout, grace=1.0, stderr_path=err_path)
+    with open(out_path, "rb") as fh:
+        out = fh.read().decode("utf-8", "replace")
+    with open(err_path, "rb") as fh:
+        err = fh.read().decode("utf-8", "replace")
     if result.timed_out:
         raise MetricError("metric_parse_failed", f"{where} timed out after {timeout:g} s")
     if result.exit_code != 0:

@@ -14,7 +14,7 @@ import json
 import math
 import os
 import time
-from typing import NamedTuple
+from collections import namedtuple
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.store import tail
@@ -153,14 +153,8 @@ def log_event(root, action: str, details: dict, *, tag: str | None, ok: bool = T
 
 # --- reading ---------------------------------------------------------------------------
 
-class Row(NamedTuple):
-    """One results.tsv row (value is None for a crash)."""
-
-    commit: str
-    metric: str
-    value: float | None
-    status: str
-    description: str
+# One results.tsv row (value is None for a crash).
+Row = namedtuple("Row", "commit metric value status description")
 
 
 def parse_tsv_line(line: str) -> Row | None:
