@@ -7,6 +7,7 @@ walk never enters dependency or build folders.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -39,8 +40,6 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> str | None:
 
 def read_json(path: Path):
     """The parsed JSON of ``path``; None when missing; raises ValueError when it is not JSON."""
-    import json
-
     text = read_text(path)
     if text is None:
         if path.exists():

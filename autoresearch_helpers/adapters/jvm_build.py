@@ -7,6 +7,7 @@ is found by patterns for the usual declarations; pom.xml is read with an XML par
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from autoresearch_helpers.adapters.files import is_file, read_text, walk
@@ -55,8 +56,6 @@ def _local(tag: str) -> str:
 
 def maven_info(root: Path, pom: str) -> tuple[list[str], str | None, str | None]:
     """(module folders, main class, problem) of one pom.xml."""
-    import xml.etree.ElementTree as ET
-
     text = read_text(root / pom)
     if text is None:
         return [], None, f"{pom} is not readable"
