@@ -10,7 +10,7 @@ from pathlib import Path
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
-from autoresearch_helpers.engine import git, process, scope
+from autoresearch_helpers.engine import git, gitguard, process, scope
 from autoresearch_helpers.engine.measure import Plan, measure
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
@@ -90,15 +90,30 @@ def run(args) -> int:
         return _baseline(root, state, cfg, args, notes)
 
 
+def _refuse_tracked_own_files(root) -> None:
+    """The loop writes results.tsv, run.log and its state on every experiment; a reset
+    would rewind them if git tracked them, so such a repository is refused."""
+    tracked = git.git(root, "ls-files", "-z", "--", *paths.OWN_FILES).split("\0")
+    tracked = [p for p in tracked if p]
+    if tracked:
+        raise AutoresearchError(
+            "git tracks files the loop writes on every experiment: " + ", ".join(tracked[:5])
+            + "; a reset would rewind them. Untrack them first (nothing was changed): "
+            "git rm --cached -r -- " + " ".join(tracked[:5]) + " && git commit")
+
+
 def _start(root, cfg: Config, wanted_tag) -> State:
     tag = choose_tag(root, wanted_tag)
     branch = f"autoresearch/{tag}"
     base = git.head(root)
+    _refuse_tracked_own_files(root)
     git.add_excludes(root, list(paths.OWN_FILES))
     git.create_branch(root, branch)
     state = State(tag=tag, branch=branch, root=str(root), base_commit=base, config={},
                   editable=[], readonly=[], metric_name="", direction="",
-                  started_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+                  started_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                  git_prints=gitguard.save(root),
+                  untracked_at_setup=[p for code, p, _ in git.status(root)[2] if code == "??"])
     _apply_config(root, state, cfg)
     session.clear_stop(root)
     session.save(root, state)
@@ -187,6 +202,8 @@ def _resume(root, state: State, args, overrides: dict) -> int:
         notes = recover(root, state, git.head(root))
         session.clear_stop(root)
         state.active = True
+        if not state.git_prints:  # a session from before .git was watched
+            state.git_prints = gitguard.save(root)
         session.save(root, state)
     if args.json:
         print(json.dumps({"resumed": True, "tag": state.tag, "branch": state.branch,

@@ -1,10 +1,13 @@
 """One experiment, exactly: scope check, commit, measure, decide, keep or revert, record.
 
     champion (HEAD) + the agent's edit
+      -> .git config and hooks as at setup (else: restored, crash git_tampered)
       -> scope check (violation: save the change under .autoresearch/rejected/, revert, crash)
       -> commit "experiment: <description>"
       -> measure (run_command under the budget, metric, verify_command)
+      -> what the run must not touch: .git, the read-only files, the logs (else: crash)
       -> decide against the champion
+      -> write ahead: the result goes into session.json (store/journal.py)
       -> keep: the commit is the new champion | discard/crash: tag it, reset to the champion
       -> one TSV row + one JSONL event, session.json updated
 """
@@ -12,14 +15,15 @@
 from __future__ import annotations
 
 import os
-import shutil
+import secrets
+import time
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import git, scope
+from autoresearch_helpers.engine import git, gitguard, scope, setaside
 from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
-from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, rejected_tag
+from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.journal import Result
@@ -50,17 +54,21 @@ def load_active(root) -> State:
 def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outcome:
     """Evaluate the change in the working tree. Call with the session lock held."""
     state = load_active(root)
+    tampered = _git_tampered(root, state, os.path.join(  # before any git call
+        paths.state_dir(root), "rejected", time.strftime("git-%Y%m%d-%H%M%S")))
     notes, entries = _prepare(root, state)
     number = state.experiments + 1
     limit = state.config["values"].get("max_experiments")
     if limit and number > limit:
         raise AutoresearchError(f"max_experiments ({limit}) reached: the session is complete")
+    notes += journal.mend_logs(root, state)
     changes = scope.agent_changes(root, entries, scope.load_leftover(root))
     out = Outcome(number=number, status=CRASH, description=description,
                   prev=state.champion.value, notes=notes, state=state)
-    violations = _violations(root, state, changes)
+    violations = tampered or _violations(root, state, changes)
     if violations:
-        _set_aside(root, out, changes, violations)
+        _set_aside(root, out, changes, violations, "git_tampered" if tampered else
+                   "scope_violation")
     elif not changes and not allow_empty:
         raise AutoresearchError(f"nothing to run: no change to the editable files "
                                 f"({', '.join(state.editable)}). Edit one, then run again.")
@@ -71,11 +79,25 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outc
     return out
 
 
+def _git_tampered(root, state: State, folder: str) -> list[str]:
+    """Undo changes to .git's configuration and hooks since setup (what was changed goes
+    under ``folder``); one line each."""
+    names = gitguard.changed(root, state.git_prints) if state.git_prints else []
+    if not names:
+        return []
+    return gitguard.restore(root, state.git_prints, names, folder)
+
+
 def _prepare(root, state: State) -> tuple[list[str], list]:
     """Check the branch, repair what a killed run left, fold commits the agent made;
     (what was done, one line each; the working tree's changes as git.status lists them)."""
     head, branch, entries = git.status(root)
     if branch != state.branch:
+        if not git.ref_exists(root, f"refs/heads/{state.branch}"):
+            raise AutoresearchError(
+                f"the session's branch {state.branch} no longer exists; recreate it at the "
+                f"best commit the session holds, then run again: git checkout -b "
+                f"{state.branch} {state.champion.commit}")
         raise AutoresearchError(f"HEAD is on {branch or 'a detached commit'}, not on the "
                                 f"session's branch: run 'git checkout {state.branch}'")
     notes = recover(root, state, head)
@@ -95,35 +117,28 @@ def _violations(root, state: State, changes) -> list[str]:
     return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints)
 
 
-def _set_aside(root, out: Outcome, changes, violations: list[str]) -> None:
-    """Save the whole change (a patch, and the agent's new files), then go back to the
-    champion: a scope_violation crash. The only untracked files removed are the ones the
-    agent created in this experiment, and each is moved under rejected/<n>/files/ first."""
-    folder = os.path.join(paths.state_dir(root), "rejected", str(out.number))
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "change.patch"), "wb") as fh:
-        fh.write(git.binary_patch(root))
-    for code, path, _ in changes:
-        source = os.path.join(root, path)
-        if code == "??" and os.path.lexists(source):
-            dest = os.path.join(folder, "files", path)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            shutil.move(source, dest)
-    git.reset_hard(root, out.state.champion.commit)
+def _set_aside(root, out: Outcome, changes, violations: list[str], code: str) -> None:
+    """A scope_violation (or git_tampered) crash: written ahead, then the change is set
+    aside (engine/setaside.py) and the tree goes back to the champion."""
+    state = out.state
+    out.error, out.detail = code, "; ".join(violations[:5])
+    out.violations = violations
     logs.log_event(root, "experiment_start", {"experiment": out.number,
-                   "description": out.description}, tag=out.state.tag)
-    out.error, out.detail = "scope_violation", "; ".join(violations[:5])
-    out.violations, out.saved = violations, os.path.relpath(folder, root)
+                   "description": out.description}, tag=state.tag)
+    journal.begin(root, state, out)
+    out.saved = setaside.set_aside(root, state, out.number, changes)
 
 
 def _commit(root, out: Outcome, changes) -> None:
-    """Commit the change; note it as pending, so that recovery can finish it."""
+    """Commit exactly the scope-checked paths; note the experiment as pending, with the
+    marker its processes will carry, so that recovery can finish it."""
     state = out.state
     changed = sorted({p for _, path, orig in changes for p in (path, orig) if p})
     out.commit = git.commit_paths(root, changed, EXPERIMENT_PREFIX + out.description,
                                   untracked=any(code == "??" for code, _, _ in changes),
                                   allow_empty=True)
-    state.pending = Pending(out.number, out.commit, out.description)
+    state.pending = Pending(out.number, out.commit, out.description,
+                            marker=secrets.token_hex(8))
     session.save(root, state)
     logs.log_event(root, "experiment_start", {"experiment": out.number,
                    "description": out.description, "commit": short(out.commit)},
@@ -131,7 +146,8 @@ def _commit(root, out: Outcome, changes) -> None:
 
 
 def _evaluate(root, out: Outcome) -> None:
-    """Measure the commit and decide; a Ctrl+C is logged as an interrupted crash."""
+    """Measure the commit, check what the run must not touch, and decide; a Ctrl+C is
+    logged as an interrupted crash."""
     state = out.state
 
     def remember_group(pgid: int) -> None:
@@ -139,16 +155,41 @@ def _evaluate(root, out: Outcome) -> None:
         session.save(root, state)
 
     try:
-        m = measure(root, Plan.from_config(state.config), on_start=remember_group)
+        m = measure(root, Plan.from_config(state.config), on_start=remember_group,
+                    marker=state.pending.marker)
     except KeyboardInterrupt:
         out.error, out.detail = "interrupted", "the experiment was interrupted"
         _finish(root, out)
         raise
     out.duration_s, out.memory_gb = m.duration_s, m.memory_gb
-    if m.error:
+    if m.escaped:
+        out.notes.append(f"note: {m.escaped} process(es) of the run had left its process "
+                         "group; they were killed when it ended")
+    if m.cut_bytes:
+        out.notes.append(f"note: the run printed too much: {m.cut_bytes} bytes were cut "
+                         f"from the middle of {m.log}")
+    broken = _run_tampered(root, out)
+    if broken:
+        out.error, out.detail = broken
+    elif m.error:
         out.error, out.detail, out.log = m.error, m.detail, m.log
-        return
-    _decide(root, out, m)
+    else:
+        _decide(root, out, m)
+
+
+def _run_tampered(root, out: Outcome) -> tuple[str, str] | None:
+    """(crash code, detail) when the run changed .git, a read-only file or the logs."""
+    state = out.state
+    restored = _git_tampered(root, state, setaside.folder(root, out.number))
+    if restored:
+        return "git_tampered", "during the run: " + "; ".join(restored[:5])
+    changed = scope.readonly_changed(root, state.readonly_prints)
+    if changed:
+        return "scope_violation", "during the run: " + "; ".join(changed[:5])
+    lost = journal.mend_logs(root, state)
+    if lost:
+        return "logs_tampered", "during the run: " + "; ".join(lost)
+    return None
 
 
 def _decide(root, out: Outcome, m: Measurement) -> None:
@@ -168,15 +209,26 @@ def _decide(root, out: Outcome, m: Measurement) -> None:
 
 
 def _finish(root, out: Outcome) -> None:
-    """Keep the rejected commit as a tag and go back to the champion; log the result;
-    note what the run left in the tree (it is not the agent's next change)."""
+    """Write the result ahead into the session; save edits made during the run; keep a
+    rejected commit as a tag and go back to the champion; log the result; note what the
+    run left in the tree (it is not the agent's next change)."""
     state = out.state
+    if state.pending is None or state.pending.outcome is None:
+        journal.begin(root, state, out)
     if out.status != KEEP and out.commit:
-        out.rejected = rejected_tag(state, out.number)
-        git.tag(root, out.rejected, out.commit)
-        git.reset_hard(root, state.champion.commit)
-    journal.record(root, state, out)
-    state.pending = None
-    session.save(root, state)
+        patch = git.tracked_patch(root)
+        if patch:
+            path = os.path.join(setaside.folder(root, out.number), "during-run.patch")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(patch)
+            out.notes.append(f"note: tracked files changed while the experiment ran; that "
+                             f"change was saved as {os.path.relpath(path, root)} before the "
+                             "reset")
+    out.rejected = settle(root, state)
+    journal.complete(root, state)
     _, _, entries = git.status(root)
+    if any(code[0] not in ".?" for code, _, _ in entries):
+        git.git(root, "reset", "-q")  # the run staged something: the index is HEAD's again
+        _, _, entries = git.status(root)
     scope.save_leftover(root, entries)

@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import subprocess
 
+from autoresearch_helpers import faults
 from autoresearch_helpers.errors import GitError
 
-# Commits made by the loop never sign or run the user's hooks: the loop's gate is
-# verify_command, and a GPG prompt or a slow hook would stall an unattended run.
-# Nor does a commit start `git maintenance run --auto` in the background of the loop.
-COMMIT_OPTIONS = ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
-                  "-c", "maintenance.auto=false"]
+# No git call of the helper runs code the repository's configuration names: no hooks (a
+# commit of the loop is gated by verify_command, not by the user's pre-commit), no
+# fsmonitor, no pager, no signing prompt, no background gc or maintenance. Filter
+# drivers and the files that define them are watched by engine/gitguard.py instead, and
+# every diff is run with --no-ext-diff --no-textconv.
+SAFE = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+        "-c", "commit.gpgsign=false", "-c", "tag.gpgSign=false", "-c", "gc.auto=0",
+        "-c", "maintenance.auto=false"]
+NO_DRIVERS = ["--no-ext-diff", "--no-textconv"]
 
 Entry = tuple[str, str, "str | None"]  # (code, path, orig_path) as status() returns them
 
@@ -23,7 +28,8 @@ Entry = tuple[str, str, "str | None"]  # (code, path, orig_path) as status() ret
 def git(root, *args: str, check: bool = True, env: dict | None = None,
         input: bytes | None = None) -> str:
     """Run git in ``root``; return stdout (text). On failure raise GitError with the tail."""
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, env=env, input=input,
+    proc = subprocess.run(["git", *SAFE, *args], cwd=root, capture_output=True, env=env,
+                          input=input,
                           stdin=None if input is not None else subprocess.DEVNULL)
     if check and proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -34,7 +40,7 @@ def git(root, *args: str, check: bool = True, env: dict | None = None,
 
 def succeeds(root, *args: str) -> bool:
     """Whether git exits 0 (for questions such as merge-base --is-ancestor)."""
-    return subprocess.run(["git", *args], cwd=root, capture_output=True,
+    return subprocess.run(["git", *SAFE, *args], cwd=root, capture_output=True,
                           stdin=subprocess.DEVNULL).returncode == 0
 
 
@@ -111,7 +117,9 @@ def status(root) -> tuple[str | None, str | None, list[Entry]]:
 
 
 def reset_hard(root, commit: str) -> None:
+    faults.reach("reset-before")
     git(root, "reset", "-q", "--hard", commit)
+    faults.reach("reset-after")
 
 
 def commit_paths(root, paths: list[str], message: str, *, untracked: bool = True,
@@ -120,17 +128,19 @@ def commit_paths(root, paths: list[str], message: str, *, untracked: bool = True
     New files must be added first (``untracked``); tracked ones `git commit -- paths` takes."""
     if paths and untracked:
         git(root, "add", "-A", "--", *paths)
-    args = [*COMMIT_OPTIONS, "commit", "-q", "--no-verify", "-m", message]
+    args = ["commit", "-q", "--no-verify", "-m", message]
     if allow_empty:
         args.append("--allow-empty")
+    faults.reach("commit-before")
     git(root, *args, *(["--", *paths] if paths else []))
+    faults.reach("commit-after")
     return head(root)
 
 
 def lines_removed(root, old: str, new: str) -> int:
     """Net lines removed from ``old`` to ``new`` (negative when lines were added)."""
     added = removed = 0
-    for line in git(root, "diff", "--numstat", old, new).splitlines():
+    for line in git(root, "diff", *NO_DRIVERS, "--numstat", old, new).splitlines():
         a, r, _ = line.split("\t", 2)
         if a != "-":  # a binary file has no line counts
             added += int(a)
@@ -139,8 +149,17 @@ def lines_removed(root, old: str, new: str) -> int:
 
 
 def tag(root, name: str, commit: str) -> None:
-    """Point refs/tags/<name> at ``commit`` (created or moved)."""
-    git(root, "update-ref", f"refs/tags/{name}", commit)
+    """Create refs/tags/<name> at ``commit``; done already is fine, but a tag that holds
+    another commit is never moved (that commit would be left reachable from no ref)."""
+    faults.reach("tag-before")
+    ref = f"refs/tags/{name}"
+    held = git(root, "rev-parse", "-q", "--verify", ref, check=False).strip()
+    if held and held != commit:
+        raise GitError(f"tag {name} already holds commit {held[:7]}; not moving it to "
+                       f"{commit[:7]}")
+    if not held:
+        git(root, "update-ref", ref, commit, "")
+    faults.reach("tag-after")
 
 
 def binary_patch(root) -> bytes:
@@ -153,13 +172,20 @@ def binary_patch(root) -> bytes:
     try:
         git(root, "read-tree", "HEAD", env=env)
         git(root, "add", "-A", "--", ".", env=env)
-        return subprocess.run(["git", "diff", "--cached", "--binary", "HEAD"], cwd=root,
-                              env=env, capture_output=True, stdin=subprocess.DEVNULL).stdout
+        return subprocess.run(["git", *SAFE, "diff", *NO_DRIVERS, "--cached", "--binary",
+                               "HEAD"], cwd=root, env=env, capture_output=True,
+                              stdin=subprocess.DEVNULL).stdout
     finally:
         try:
             os.unlink(index)
         except FileNotFoundError:
             pass
+
+
+def tracked_patch(root) -> bytes:
+    """The changes of tracked files against HEAD, as a binary patch (b"" when none)."""
+    return subprocess.run(["git", *SAFE, "diff", *NO_DRIVERS, "--binary", "HEAD", "--"],
+                          cwd=root, capture_output=True, stdin=subprocess.DEVNULL).stdout
 
 
 def create_branch(root, branch: str) -> None:

@@ -13,6 +13,7 @@ import sys
 import time
 
 PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37
+MARKER = "AUTORESEARCH_RUN"  # set in every experiment's environment (see marked)
 
 
 def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
@@ -26,14 +27,13 @@ def kill_group(pgid: int, sig: int = signal.SIGKILL) -> bool:
     return True
 
 
-def group_rss_bytes(pgid: int) -> int | None:
-    """Summed resident memory of the processes in group ``pgid``; None without /proc."""
+def _stats() -> dict[int, list[bytes]]:
+    """{pid: the fields of /proc/<pid>/stat after "pid (comm) "} of every process."""
+    out = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return None
-    page = os.sysconf("SC_PAGE_SIZE")
-    total = 0
+        return out
     for name in entries:
         if not name.isdigit():
             continue
@@ -42,11 +42,89 @@ def group_rss_bytes(pgid: int) -> int | None:
                 stat = fh.read()
         except OSError:
             continue  # exited meanwhile
-        fields = stat[stat.rfind(b")") + 2:].split()
-        # after "pid (comm) ": state ppid pgrp session ... ; rss is field 24 of stat
-        if len(fields) > 21 and int(fields[2]) == pgid:
-            total += int(fields[21]) * page
-    return total
+        out[int(name)] = stat[stat.rfind(b")") + 2:].split()
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living descendant of ``pid`` (Linux /proc; [] elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for child, fields in _stats().items():
+        if fields[0] != b"Z":
+            children.setdefault(int(fields[1]), []).append(child)
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def marked(marker: str) -> list[int]:
+    """Living processes whose environment holds ``AUTORESEARCH_RUN=<marker>``: the
+    experiment's, wherever they moved (another group, another session, a new parent)."""
+    needle = f"{MARKER}={marker}".encode()
+    found = []
+    for pid, fields in _stats().items():
+        if fields[0] == b"Z" or pid == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                env = fh.read().split(b"\0")
+        except OSError:
+            continue
+        if needle in env:
+            found.append(pid)
+    return found
+
+
+def kill_all(pids_of, rounds: int = 20) -> int:
+    """SIGKILL the processes ``pids_of()`` returns until it returns none (each round
+    catches what forked meanwhile); how many were killed."""
+    killed: set[int] = set()
+    for _ in range(rounds):
+        pids = [p for p in pids_of() if p not in killed or _alive(p)]
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _reap_children()
+        time.sleep(0.01)
+    _reap_children()
+    return len(killed)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:][:1] != b"Z"
+
+
+def _reap_children() -> None:
+    """Collect every exited child of this process (re-parented orphans included)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def group_rss_bytes(pgid: int) -> int | None:
+    """Summed resident memory of the processes in group ``pgid``; None without /proc."""
+    if not os.path.isdir("/proc"):
+        return None
+    page = os.sysconf("SC_PAGE_SIZE")
+    # after "pid (comm) ": state ppid pgrp session ... ; rss is field 24 of stat
+    return sum(int(f[21]) * page for f in _stats().values() if len(f) > 21 and int(f[2]) == pgid)
 
 
 def _prctl():

@@ -45,20 +45,25 @@ class Measurement:
     log: str = paths.RUN_LOG  # the log whose tail explains it
     duration_s: float = 0.0
     memory_gb: float | None = None
+    escaped: int = 0  # processes that had left the run's group, killed at its end
+    cut_bytes: int = 0  # output cut from the middle of the logs (engine/capture.py)
 
     @property
     def value(self) -> float | None:
         return None if self.error or not self.samples else median(self.samples)
 
 
-def measure(root, plan: Plan, on_start=None) -> Measurement:
-    """Run the experiment ``plan.repeats`` times; stop at the first failure."""
+def measure(root, plan: Plan, on_start=None, marker: str | None = None) -> Measurement:
+    """Run the experiment ``plan.repeats`` times; stop at the first failure. ``marker``
+    goes into each run's environment (process.run_command)."""
     log_path = os.path.join(root, paths.RUN_LOG)
     out = Measurement()
     for _ in range(plan.repeats):
         result = process.run_command(plan.run_command, root, log_path, plan.time_budget,
-                                     on_start=on_start)
+                                     on_start=on_start, marker=marker)
         out.duration_s += result.duration_s
+        out.escaped += result.escaped
+        out.cut_bytes += result.cut_bytes
         if result.peak_memory_gb is not None:
             out.memory_gb = max(out.memory_gb or 0.0, result.peak_memory_gb)
         code = process.error_code(result)
@@ -79,7 +84,8 @@ def measure(root, plan: Plan, on_start=None) -> Measurement:
     if plan.verify_command:
         verify_log = os.path.join(root, paths.VERIFY_LOG)
         result = process.run_command(plan.verify_command, root, verify_log, plan.time_budget,
-                                     on_start=on_start)
+                                     on_start=on_start, marker=marker)
+        out.escaped += result.escaped
         code = process.error_code(result)
         if code:
             out.error = "verify_failed"

@@ -1,7 +1,8 @@
 """Run one command under a time budget, in its own process group, and clean up after it.
 
 ``run_command`` starts ``/bin/sh -c CMD`` as the leader of a new session (so the whole group
-can be signalled at once), sends its output straight to a log file, and:
+can be signalled at once), captures its output into a log through a pipe (engine/capture.py:
+only this run writes the log, and its size is capped), and:
 
 - at ``budget`` seconds sends SIGTERM to the group, then SIGKILL after ``grace`` seconds;
 - once the leader has exited, SIGKILLs the group anyway, so background jobs and children
@@ -9,16 +10,17 @@ can be signalled at once), sends its output straight to a log file, and:
   so its process-group id cannot be reused by an unrelated process while we signal it);
 - on SIGINT/SIGTERM/SIGHUP to *this* process, stops the group the same way and raises
   :class:`RunInterrupted` (a KeyboardInterrupt carrying the partial :class:`RunResult`);
-- samples the summed resident memory of the group from /proc while it runs.
-
-While it runs this process is the "child subreaper" (Linux, engine/groups.py): killed
-grandchildren are re-parented to us instead of PID 1, which in a container may never reap
-them.
+- samples the summed resident memory of the group from /proc while it runs;
+- at the end kills the processes that left the group (setsid, setpgid, a double fork):
+  while it runs this process is the "child subreaper" (Linux, engine/groups.py), so they
+  are re-parented to us, and each carries the run's marker in its environment
+  (``AUTORESEARCH_RUN``), by which recovery finds them should this process be killed.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import signal
 import subprocess
@@ -26,8 +28,10 @@ import sys
 import time
 from dataclasses import dataclass
 
+from autoresearch_helpers.engine.capture import Capture
 from autoresearch_helpers.engine.groups import (
-    group_rss_bytes, kill_group, reap_group, set_subreaper)
+    MARKER, descendants, group_rss_bytes, kill_all, kill_group, marked, reap_group,
+    set_subreaper)
 from autoresearch_helpers.errors import AutoresearchError
 
 GIB = 1024**3
@@ -42,6 +46,8 @@ class RunResult:
     duration_s: float
     peak_memory_gb: float | None  # peak summed RSS of the group; None: not measurable
     interrupted: bool = False
+    escaped: int = 0  # processes that had left the group, killed at the end
+    cut_bytes: int = 0  # output dropped from the middle of the log (capture.py)
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -94,20 +100,24 @@ class _Leader:
             self.reaped = (status, usage)
         return bool(pid)
 
-    def exited(self, timeout: float) -> bool:
-        """Whether the leader has exited, waiting up to ``timeout`` seconds."""
+    def exited(self, timeout: float, captures=()) -> bool:
+        """Whether the leader has exited, waiting up to ``timeout`` seconds and moving
+        the output of ``captures`` into their logs meanwhile."""
         end = time.monotonic() + timeout
-        while not self._check():
+        while True:
+            for capture in captures:
+                capture.pump()
+            if self._check():
+                return True
             left = end - time.monotonic()
             if left <= 0:
                 return False
-            if self.fd is None:
-                time.sleep(min(0.01, left))
-            else:
-                poller = select.poll()
-                poller.register(self.fd, select.POLLIN)
-                poller.poll(max(1, int(left * 1000)))
-        return True
+            poller = select.poll()
+            for fd in [self.fd] + [c.read_fd for c in captures if c.open]:
+                if fd is not None:
+                    poller.register(fd, select.POLLIN)
+            wait = left if self.fd is not None else min(0.01, left)
+            poller.poll(max(1, int(wait * 1000)))
 
     def reap(self) -> tuple[int, object]:
         if self.reaped is None:
@@ -121,29 +131,35 @@ class _Leader:
 
 
 def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = None,
-                grace: float = 5.0, on_start=None, stderr_path=None) -> RunResult:
+                grace: float = 5.0, on_start=None, stderr_path=None,
+                marker: str | None = None) -> RunResult:
     """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
 
     Its output goes to ``log_path`` (stderr to ``stderr_path`` when given). ``env`` adds to
     (and overrides) our own environment. ``on_start(pgid)`` is called right after the start,
-    so a caller can record the group and ``kill_group`` it should this process itself be
-    killed without a chance to clean up.
+    so a caller can record the group (and ``marker``, the value of AUTORESEARCH_RUN in the
+    run's environment) and stop it should this process itself be killed.
     """
+    marker = marker or secrets.token_hex(8)
     caught: list[int] = []
     previous = _install_handlers(caught)
     was_subreaper = set_subreaper(True)
+    before = set(descendants(os.getpid()))
+    captures = _captures(cmd, cwd, log_path, stderr_path)
     try:
-        leader, start = _start(cmd, cwd, log_path, stderr_path,
-                               None if env is None else {**os.environ, **env})
+        leader, start = _start(cmd, cwd, captures, {**os.environ, **(env or {}), MARKER: marker})
         try:
             if on_start is not None:
                 on_start(leader.pid)
-            timed_out, peak, ended = _supervise(leader, start + budget, grace, caught)
+            timed_out, peak, ended = _supervise(leader, start + budget, grace, caught, captures)
         finally:
             kill_group(leader.pid)  # the leader, if still alive, and every straggler
             status, usage = leader.reap()
             reap_group(leader.pid)
+            escaped = kill_all(lambda: [p for p in descendants(os.getpid()) if p not in before]
+                               + marked(marker))
     finally:
+        cut = sum(c.close() for c in captures)
         if was_subreaper is False:
             set_subreaper(False)
         _restore_handlers(previous)
@@ -154,33 +170,45 @@ def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = No
     result = RunResult(exit_code=os.waitstatus_to_exitcode(status),
                        timed_out=timed_out and not caught, duration_s=round(ended - start, 3),
                        peak_memory_gb=None if peak is None else round(peak / GIB, 3),
-                       interrupted=bool(caught))
+                       interrupted=bool(caught), escaped=escaped, cut_bytes=cut)
     if caught:
         raise RunInterrupted(result, caught[0])
     return result
 
 
-def _start(cmd: str, cwd, log_path, stderr_path, env) -> tuple[_Leader, float]:
-    """Start the shell as the leader of a new session, its output going to the log."""
+def _captures(cmd: str, cwd, log_path, stderr_path) -> list[Capture]:
+    made: list[Capture] = []
     try:
-        with open(log_path, "wb") as log:
-            err = open(stderr_path, "wb") if stderr_path is not None else None
-            try:
-                start = time.monotonic()
-                proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
-                                        stdin=subprocess.DEVNULL, stdout=log,
-                                        stderr=err or log, start_new_session=True)
-            finally:
-                if err is not None:
-                    err.close()
+        for path in (log_path, stderr_path):
+            if path is not None:
+                made.append(Capture(path))
     except OSError as exc:
-        raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to {log_path}: "
-                                f"{exc.strerror or exc}") from None
+        for capture in made:
+            capture.close()
+        raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to "
+                                f"{exc.filename or log_path}: {exc.strerror or exc}") from None
+    return made
+
+
+def _start(cmd: str, cwd, captures: list[Capture], env) -> tuple[_Leader, float]:
+    """Start the shell as the leader of a new session, its output going to the pipes."""
+    out, err = captures[0], captures[-1]
+    try:
+        start = time.monotonic()
+        proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
+                                stdin=subprocess.DEVNULL, stdout=out.write_fd,
+                                stderr=err.write_fd, start_new_session=True)
+    except OSError as exc:
+        raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to "
+                                f"{out.log.name}: {exc.strerror or exc}") from None
+    finally:
+        for capture in captures:
+            capture.child_started()
     return _Leader(proc), start
 
 
-def _supervise(leader: _Leader, deadline: float, grace: float,
-               caught: list[int]) -> tuple[bool, int | None, float]:
+def _supervise(leader: _Leader, deadline: float, grace: float, caught: list[int],
+               captures=()) -> tuple[bool, int | None, float]:
     """Wait for the leader, sampling memory; stop the group at the deadline or on a signal.
 
     Returns (timed out, peak group RSS in bytes or None, when the leader exited).
@@ -191,7 +219,7 @@ def _supervise(leader: _Leader, deadline: float, grace: float,
         if left <= 0:
             timed_out = True
             break
-        if leader.exited(min(interval, left)):
+        if leader.exited(min(interval, left), captures):
             return False, peak, time.monotonic()
         interval = min(interval * 2, POLL_MAX)
         rss = group_rss_bytes(pgid)
@@ -200,7 +228,8 @@ def _supervise(leader: _Leader, deadline: float, grace: float,
     kill_group(pgid, signal.SIGTERM)
     end = time.monotonic() + grace
     # a second Ctrl+C skips the grace
-    while len(caught) < 2 and not leader.exited(min(0.05, max(0.0, end - time.monotonic()))):
+    while len(caught) < 2 and not leader.exited(min(0.05, max(0.0, end - time.monotonic())),
+                                                 captures):
         if time.monotonic() >= end:
             break
     return timed_out, peak, time.monotonic()

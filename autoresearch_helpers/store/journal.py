@@ -1,11 +1,17 @@
-"""Recording one result: the TSV row, the JSONL event and the session counters, together."""
+"""Recording one result: the TSV row, the JSONL event and the session counters, together.
+
+Write-ahead in one place: :func:`begin` saves the result in the session's pending record,
+:func:`complete` writes the lines still missing and clears it. A kill between any two
+steps leaves a pending result that recovery completes, so no line is lost or repeated
+and no experiment number is used twice.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from autoresearch_helpers.store import logs
-from autoresearch_helpers.store.session import State
+from autoresearch_helpers.store import logs, session
+from autoresearch_helpers.store.session import Pending, State
 from autoresearch_helpers.vocab import CRASH, short
 
 
@@ -51,12 +57,57 @@ def details(state: State, r: Result) -> dict:
     return out
 
 
-def record(root, state: State, r: Result) -> None:
-    """Append the TSV row and the experiment_done event; count it in ``state``."""
-    logs.append_tsv(root, short(r.commit), state.metric_name, r.value, r.status, r.description)
-    logs.log_event(root, "experiment_done", details(state, r), tag=state.tag,
-                   ok=r.status != CRASH)
+def begin(root, state: State, r: Result) -> None:
+    """Write ahead: the decided result and where each log ends go into the session (one
+    atomic save) before any log line, so that :func:`complete` can finish the work after
+    a kill at any later point without losing or repeating a line."""
+    if state.pending is None or state.pending.number != r.number:
+        state.pending = Pending(r.number, r.commit, r.description)
+    state.pending.outcome = {f.name: getattr(r, f.name) for f in fields(Result)}
+    state.pending.logs = logs.sizes(root)
+    session.save(root, state)
+
+
+def complete(root, state: State) -> Result:
+    """Append what the pending result still lacks (the TSV row, the experiment_done event),
+    count it and clear it: the same end whether called at once or by recovery."""
+    r = Result(**state.pending.outcome)
+    before, now = state.pending.logs, logs.sizes(root)
+    if now["tsv"] <= before["tsv"]:
+        logs.append_tsv(root, short(r.commit), state.metric_name, r.value, r.status,
+                        r.description)
+    if now["jsonl"] <= before["jsonl"]:
+        logs.log_event(root, "experiment_done", details(state, r), tag=state.tag,
+                       ok=r.status != CRASH)
     state.record(r.number, r.status, {
         "n": r.number, "status": r.status, "value": r.value, "delta": r.delta,
         "commit": short(r.commit), "description": r.description[:200], "error": r.error,
         "reason": r.reason})
+    state.log_sizes = logs.sizes(root)
+    state.pending = None
+    session.save(root, state)
+    return r
+
+
+def mend_logs(root, state: State) -> list[str]:
+    """Logs shorter than this session last left them were cut or deleted by someone else:
+    say so, and rebuild results.tsv from the JSONL log, which holds every result too."""
+    lost = []
+    now = logs.sizes(root)
+    for key, name in (("tsv", "results.tsv"), ("jsonl", "the JSONL log")):
+        if now[key] < state.log_sizes.get(key, 0):
+            lost.append(f"{name} was cut or deleted ({now[key]} bytes, "
+                        f"{state.log_sizes[key]} before)")
+    if lost and now["tsv"] < state.log_sizes.get("tsv", 0):
+        rows = logs.rebuild_tsv(root)
+        lost.append(f"results.tsv was rebuilt from the JSONL log ({rows} rows)")
+    if lost:
+        state.log_sizes = logs.sizes(root)
+        session.save(root, state)
+    return lost
+
+
+def record(root, state: State, r: Result) -> None:
+    """Log one result and save the session: :func:`begin`, then :func:`complete`."""
+    begin(root, state, r)
+    complete(root, state)

@@ -16,7 +16,7 @@ import os
 import time
 from collections import namedtuple
 
-from autoresearch_helpers import paths
+from autoresearch_helpers import faults, paths
 from autoresearch_helpers.store import tail
 from autoresearch_helpers.vocab import CRASH, STATUSES
 
@@ -79,17 +79,38 @@ def repair_all(root) -> list[str]:
     return notes
 
 
-def append_line(path, line: str) -> None:
-    """Append one line atomically: one write of the whole line on an O_APPEND descriptor."""
+def append_line(path, line: str, fault: str | None = None) -> None:
+    """Append one line atomically: one write of the whole line on an O_APPEND descriptor.
+    ``fault`` names the injection points around it (faults.py: tsv, jsonl)."""
     data = (line.rstrip("\n") + "\n").encode("utf-8")
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    if fault:
+        faults.reach(f"{fault}-before")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        if fault and faults.reach(f"{fault}-torn"):
+            os.write(fd, data[:len(data) // 2])
+            faults.kill()
         written = os.write(fd, data)
         while written < len(data):  # only on exotic file systems
             written += os.write(fd, data[written:])
     finally:
         os.close(fd)
+    if fault:
+        faults.reach(f"{fault}-after")
+
+
+def size(path) -> int:
+    """The size of a log in bytes; 0 when it does not exist."""
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def sizes(root) -> dict:
+    """{"tsv": bytes, "jsonl": bytes}: where each log ends now."""
+    return {"tsv": size(paths.tsv_path(root)), "jsonl": size(paths.jsonl_path(root))}
 
 
 def ensure_tsv(root) -> str:
@@ -108,7 +129,29 @@ def append_tsv(root, commit: str, metric: str, value: float | None, status: str,
     if status not in STATUSES:
         raise ValueError(f"bad status {status!r}")
     fields = [commit, escape_field(metric), format_value(value), status, escape_field(description)]
-    append_line(ensure_tsv(root), "\t".join(fields))
+    append_line(ensure_tsv(root), "\t".join(fields), fault="tsv")
+
+
+def rebuild_tsv(root) -> int:
+    """Write results.tsv anew from the experiment_done events of the JSONL log (the old
+    file, if any, is kept as results.tsv.damaged); the number of rows."""
+    path = paths.tsv_path(root)
+    lines = [TSV_HEADER]
+    for record in read_jsonl(root):
+        d = record.get("details") or {}
+        if record.get("action") != "experiment_done" or d.get("status") not in STATUSES:
+            continue
+        value = None if d["status"] == CRASH else d.get("value")
+        lines.append("\t".join([str(d.get("commit") or "-"), escape_field(d.get("metric", "")),
+                                format_value(value if isinstance(value, (int, float)) else None),
+                                d["status"], escape_field(d.get("description", ""))]))
+    if os.path.exists(path):
+        os.replace(path, path + ".damaged")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+    return len(lines) - 1
 
 
 def _clean(obj):
@@ -141,7 +184,7 @@ def make_record(action: str, details: dict, *, tag: str | None, ok: bool = True,
 
 def append_jsonl(root, record: dict) -> None:
     append_line(paths.jsonl_path(root), json.dumps(_clean(record), ensure_ascii=False,
-                                                   allow_nan=False))
+                                                   allow_nan=False), fault="jsonl")
 
 
 def log_event(root, action: str, details: dict, *, tag: str | None, ok: bool = True) -> dict:

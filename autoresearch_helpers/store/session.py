@@ -18,7 +18,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from autoresearch_helpers import paths
+from autoresearch_helpers import faults, paths
 from autoresearch_helpers.errors import AutoresearchError
 
 SCHEMA = 1
@@ -43,6 +43,9 @@ class Pending:
     commit: str | None = None  # its commit, once made
     description: str = ""
     pgid: int | None = None  # the process group of its run, once started
+    marker: str | None = None  # AUTORESEARCH_RUN in its processes' environment
+    outcome: dict | None = None  # the decided Result, written before any log line
+    logs: dict | None = None  # the logs' sizes in bytes just before its lines were written
 
 
 @dataclass
@@ -67,6 +70,9 @@ class State:
     crash_streak: int = 0
     pending: Pending | None = None
     recent: list[dict] = field(default_factory=list)  # the last RECENT results, for status
+    log_sizes: dict = field(default_factory=dict)  # {"tsv": bytes, "jsonl": bytes} once logged
+    git_prints: dict = field(default_factory=dict)  # .git config and hooks (engine/gitguard)
+    untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
     active: bool = True
     schema: int = SCHEMA
 
@@ -135,10 +141,12 @@ def save(root, state: State) -> None:
     folder = paths.state_dir(root)
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
+    faults.reach("session-before")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     os.replace(tmp, session_file(root))
+    faults.reach("session-after")
 
 
 # --- stop requests ------------------------------------------------------------------------

@@ -127,22 +127,33 @@ def test_symlink_pointing_outside_is_a_violation(session_repo, cli, tmp_path):
     assert outside.read_text() == "VALUE = 1\nprint('score:', VALUE)\n"
 
 
-@pytest.mark.parametrize("how", ["agent edits an ignored file", "the run rewrites it"])
-def test_a_read_only_folder_is_checked_file_by_file(session_repo, cli, how):
+def test_a_read_only_folder_is_checked_file_by_file(session_repo, cli):
     """readonly_files may name a folder: a change to any file below it is a violation, even
-    one git does not show (an ignored file) or one the previous run itself made."""
+    one git does not show (an ignored file)."""
     repo = session_repo(extra="- readonly_files: data/",
                         files={"data/x.txt": "fixed\n", "data/cache.bin": "ignored\n",
                                ".gitignore": "*.bin\n"})
-    if how == "agent edits an ignored file":
-        (repo / "data" / "cache.bin").write_text("tampered\n")
-        edit(repo, 4.0)
-    else:  # the experiment's own run changes the data; the next experiment must not pass
-        edit(repo, text="open('data/x.txt', 'w').write('tampered\\n')\nprint('score:', 4.0)\n")
-        cli(repo, "run", "-d", "tamper while running")
-        edit(repo, 3.0)
+    (repo / "data" / "cache.bin").write_text("tampered\n")
+    edit(repo, 4.0)
     result = cli(repo, "run", "-d", "after the data changed")
     assert result.code == 0, result
     assert "CRASH (scope_violation)" in result.out
     assert "read-only file changed" in result.out
     assert tsv_rows(repo)[-1][3] == "crash"
+
+
+@pytest.mark.parametrize("where", ["data/x.txt", "exp_data.txt"])
+def test_a_run_that_changes_a_read_only_file_is_its_own_crash(session_repo, cli, where):
+    """Read-only files are checked after the run too: the run that rewrites one is the
+    crash, the file is restored with the reset, and the next, innocent experiment runs."""
+    repo = session_repo(extra=f"- readonly_files: data/, {where}",
+                        files={"data/x.txt": "fixed\n", "exp_data.txt": "fixed\n"})
+    edit(repo, text=f"open({where!r}, 'w').write('tampered\\n')\nprint('score:', 1.0)\n")
+    first = cli(repo, "run", "-d", "tamper while running")
+    assert "experiment 1: CRASH (scope_violation)" in first.out, first
+    assert f"during the run: {where}: read-only file changed" in first.out
+    assert (repo / where).read_text() == "fixed\n"
+    edit(repo, 3.0)
+    second = cli(repo, "run", "-d", "innocent")
+    assert "experiment 2: KEEP" in second.out, second
+    assert [r[3] for r in tsv_rows(repo)] == ["keep", "crash", "keep"]

@@ -85,8 +85,9 @@ def test_sigkill_without_later_edits_returns_to_the_champion(session_repo, cli):
     assert "#1 crash   interrupted" in result.out
 
 
-def test_a_kill_after_a_discard_was_logged_but_before_the_reset(session_repo, cli):
-    """The logs are written while git resets: a kill then leaves HEAD on a logged discard."""
+def test_head_put_back_on_a_logged_discard_is_reset_without_a_second_row(session_repo, cli):
+    """HEAD on a rejected commit (someone checked out its tag on the branch) is not a new
+    experiment: it is reset, and nothing is logged twice."""
     repo = session_repo()
     champion = git(repo, "rev-parse", "HEAD")
     edit(repo, 6.0)
@@ -95,7 +96,7 @@ def test_a_kill_after_a_discard_was_logged_but_before_the_reset(session_repo, cl
     edit(repo, 4.0)
     result = cli(repo, "run", "-d", "better")
     assert result.code == 0, result
-    assert ("recovered: experiment 1 was logged, but interrupted before the reset, reset to "
+    assert ("recovered: HEAD was on experiment 1, which is logged already; reset to "
             f"the champion {champion[:7]}") in result.out
     assert "experiment 2: KEEP" in result.out
     assert [r[3] for r in tsv_rows(repo)] == ["keep", "discard", "keep"]  # nothing twice
