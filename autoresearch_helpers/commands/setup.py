@@ -78,6 +78,7 @@ def run(args) -> int:
             raise AutoresearchError(
                 f"uncommitted changes to tracked files; commit or stash them first "
                 f"(nothing was changed):\n  {listed}")
+        _refuse_tracked_own_files(root)
     with session.Lock(root, "setup"):
         notes = []
         if state is None:
@@ -106,7 +107,6 @@ def _start(root, cfg: Config, wanted_tag) -> State:
     tag = choose_tag(root, wanted_tag)
     branch = f"autoresearch/{tag}"
     base = git.head(root)
-    _refuse_tracked_own_files(root)
     git.add_excludes(root, list(paths.OWN_FILES))
     git.create_branch(root, branch)
     state = State(tag=tag, branch=branch, root=str(root), base_commit=base, config={},
