@@ -226,3 +226,23 @@ def test_a_deleted_session_branch_says_how_to_recreate_it(session_repo, cli):
             f"commit the session holds, then run again: git checkout -b autoresearch/t1 "
             f"{champion}") in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("plant", ["core.ignorecase", "info/exclude"])
+def test_settings_that_hide_files_from_the_scope_check_are_undone(session_repo, cli, plant):
+    """Hiding a shadowing module behind .git/info/exclude, or case-folding paths, would
+    keep a change out of `git status` and so out of the scope check."""
+    repo = session_repo()
+    if plant == "core.ignorecase":
+        git(repo, "config", "core.ignorecase", "true")
+    else:
+        with open(repo / ".git" / "info" / "exclude", "a") as fh:
+            fh.write("shadow.py\n")
+    (repo / "shadow.py").write_text("VALUE = 0\n")
+    edit(repo, 4.0)
+    result = cli(repo, "run", "-d", "hidden helper")
+    assert "experiment 1: CRASH (git_tampered)" in result.out, result
+    assert git(repo, "config", "--get", "core.ignorecase", check=False) in ("", "false")
+    assert "shadow.py" not in (repo / ".git" / "info" / "exclude").read_text()
+    assert not (repo / "shadow.py").exists()  # now visible, set aside with the change
+    assert (repo / ".autoresearch/rejected/1/files/shadow.py").is_file()
