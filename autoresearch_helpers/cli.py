@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from autoresearch_helpers import __version__
+from autoresearch_helpers import __version__, faults
 from autoresearch_helpers.errors import AutoresearchError
 
 VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.<verb>
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     module.add_arguments(parser)
     args = parser.parse_args(argv[1:])  # exits 2 on bad usage
     try:
+        faults.armed()  # a malformed AUTORESEARCH_FAULT is refused before anything is done
         return int(module.run(args) or 0)
     except AutoresearchError as exc:
         print(f"autoresearch {given.verb}: error: {exc}", file=sys.stderr)

@@ -12,36 +12,38 @@ from __future__ import annotations
 import os
 import signal
 
+from autoresearch_helpers.errors import UsageError
+
 POINTS = tuple(f"{step}-{when}" for step in ("commit", "tsv", "jsonl", "session", "tag", "reset")
                for when in ("before", "after")) + ("tsv-torn", "jsonl-torn")
 
 _reached: dict[str, int] = {}
 
 
-def _armed() -> tuple[str, int] | None:
+def armed() -> tuple[str, int] | None:
+    """(point, N) from the environment, None when unset; UsageError when malformed (the
+    CLI checks this before doing anything)."""
     spec = os.environ.get("AUTORESEARCH_FAULT")
     if not spec:
         return None
     point, _, count = spec.partition(":")
     if point not in POINTS:
-        raise SystemExit(f"AUTORESEARCH_FAULT: unknown point {point!r}; "
+        raise UsageError(f"AUTORESEARCH_FAULT: unknown point {point!r}; "
                          f"one of: {', '.join(POINTS)}")
-    try:
-        n = int(count) if count else 1
-    except ValueError:
-        raise SystemExit(f"AUTORESEARCH_FAULT: {spec!r}: the count after ':' must be a "
-                         "whole number") from None
-    return point, n
+    if count and not (count.isdigit() and int(count) > 0):
+        raise UsageError(f"AUTORESEARCH_FAULT: {spec!r}: the count after ':' must be a "
+                         "whole number from 1")
+    return point, int(count or 1)
 
 
 def reach(point: str) -> bool:
     """Count one arrival at ``point``; SIGKILL this process when it is the armed one.
     Returns False (for ``*-torn`` points, True means: write half, then call ``kill``)."""
-    armed = _armed()
-    if armed is None or armed[0] != point:
+    target = armed()
+    if target is None or target[0] != point:
         return False
     _reached[point] = _reached.get(point, 0) + 1
-    if _reached[point] != armed[1]:
+    if _reached[point] != target[1]:
         return False
     if point.endswith("-torn"):
         return True

@@ -116,9 +116,18 @@ def test_a_kill_at_any_point_loses_nothing(template, tmp_path, cli, point, outco
             assert first["status"] in (EXPECTED[outcome], "crash"), first
 
 
-def test_an_unknown_fault_point_is_a_clear_error(session_repo, cli):
+@pytest.mark.parametrize("spec, message", [
+    ("nowhere", "AUTORESEARCH_FAULT: unknown point 'nowhere'"),
+    ("tsv-torn:x", "AUTORESEARCH_FAULT: 'tsv-torn:x': the count after ':' must be a whole"),
+    ("tsv-torn:0", "the count after ':' must be a whole number from 1"),
+])
+def test_a_malformed_fault_switch_is_refused_before_anything_is_done(session_repo, cli,
+                                                                      spec, message):
     repo = session_repo()
     edit(repo, 4.0)
-    result = cli(repo, "run", "-d", "x", env={"AUTORESEARCH_FAULT": "nowhere"})
-    assert result.code != 0
-    assert "AUTORESEARCH_FAULT: unknown point 'nowhere'" in result.err
+    before = (repo / "results.tsv").read_text()
+    result = cli(repo, "run", "-d", "x", env={"AUTORESEARCH_FAULT": spec})
+    assert result.code == 2
+    assert message in result.err
+    assert (repo / "results.tsv").read_text() == before
+    assert git(repo, "log", "-1", "--format=%s") != "experiment: x"
