@@ -131,3 +131,45 @@ def test_a_malformed_fault_switch_is_refused_before_anything_is_done(session_rep
     assert message in result.err
     assert (repo / "results.tsv").read_text() == before
     assert git(repo, "log", "-1", "--format=%s") != "experiment: x"
+
+
+def _file_size_limit(limit: int):
+    def apply():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit: EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("outcome", ["keep", "discard"])
+def test_an_io_error_between_the_logs_is_finished_by_the_next_run(template, tmp_path, outcome):
+    """EFBIG on the experiment_done line, after the results.tsv row was written: the next
+    run writes the missing event, and nothing is repeated."""
+    import subprocess
+
+    from conftest import CLI
+
+    repo = tmp_path / "repo"
+    shutil.copytree(template, repo, symlinks=True)
+    jsonl_path = repo / ".claude" / "logs" / "autoresearch.jsonl"
+    with open(jsonl_path, "a") as fh:  # the largest file the run writes, by far
+        fh.write(json.dumps({"action": "padding", "details": {"x": "x" * 40000}}) + "\n")
+    OUTCOMES[outcome](repo)
+    limit = jsonl_path.stat().st_size + 400  # room for experiment_start, not experiment_done
+    failed = subprocess.run([*CLI, "run", "-d", "the idea"], cwd=repo, capture_output=True,
+                            text=True, preexec_fn=_file_size_limit(limit))
+    assert failed.returncode == 1, failed
+    assert "File too large" in failed.stderr
+    assert tsv_rows(repo)[-1][4] == "the idea"  # the row made it, the event did not
+    assert not logged(repo)
+    edit(repo, 3.0)
+    from conftest import run_cli
+
+    last = run_cli(repo, "run", "-d", "next idea")
+    assert last.code == 0, last
+    assert "its logging is now complete" in last.out
+    state, events = check_invariants(repo)
+    assert [e["details"]["description"] for e in events] == ["baseline", "the idea", "next idea"]
+    assert events[1]["details"]["status"] == outcome
