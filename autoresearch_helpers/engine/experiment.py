@@ -85,7 +85,8 @@ def _git_tampered(root, state: State, folder: str) -> list[str]:
     names = gitguard.changed(root, state.git_prints) if state.git_prints else []
     if not names:
         return []
-    return gitguard.restore(root, state.git_prints, names, folder)
+    lines = gitguard.restore(root, state.git_prints, names, folder)
+    return lines + [f"what was changed is under {os.path.relpath(folder, root)}/git/"]
 
 
 def _prepare(root, state: State) -> tuple[list[str], list]:
