@@ -147,16 +147,24 @@ def load(root) -> State | None:
 def save(root, state: State) -> None:
     """Replace session.json atomically (write a temporary file, rename over the old one).
 
-    A reader or a killed writer never sees half a file. No fsync: the guarantee is against
-    a killed process, not a power cut.
+    A reader or a killed writer never sees half a file; a failed write (disk full, ...)
+    leaves the old file as it was. No fsync: the guarantee is against a killed process,
+    not a power cut.
     """
-    folder = paths.state_dir(root)
-    os.makedirs(folder, exist_ok=True)
+    folder, path = paths.state_dir(root), session_file(root)
     tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-    os.replace(tmp, session_file(root))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise FileError(path, exc, "write the session state") from None
 
 
 # --- stop requests ------------------------------------------------------------------------
@@ -197,8 +205,11 @@ class Lock:
         self._fd: int | None = None
 
     def __enter__(self) -> "Lock":
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FileError(self.path, exc, "open the lock") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -208,8 +219,11 @@ class Lock:
             raise AutoresearchError(
                 f"another autoresearch command ({who}) is running in this repository; "
                 f"wait for it to finish (lock: {self.path})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        except OSError:
+            pass  # a full disk: the lock holds all the same, only the message loses the pid
         self._fd = fd
         return self
 
