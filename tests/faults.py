@@ -4,6 +4,7 @@ what a failed command must leave as it was, and ways to make real OS errors happ
     run_verb(repo, args, prefix=(), limit=None)   the CLI; ``limit``: RLIMIT_FSIZE in bytes
     run_verbs(repo, verbs, prefix=())             several at once
     run_hook(repo, rel, prefix=())                the edit hook on an Edit of ``rel``
+                                                  (hook_event: the JSON it reads)
     snapshot(repo)                                our files (bytes) and git (refs, status)
     permissions_apply()                           a prefix under which chmod 000 stops root
 """

@@ -41,6 +41,12 @@ def describe(value) -> str:
     return f"{NAMES[kind]} ({shown if len(shown) <= 40 else shown[:37] + '...'})"
 
 
+def _options(hint) -> tuple:
+    """The types of ``X | None`` (or Optional[X]); of any other annotation, itself."""
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    return typing.get_args(hint) if union else (hint,)
+
+
 def _is(value, kind) -> bool:
     if kind is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -48,7 +54,7 @@ def _is(value, kind) -> bool:
 
 
 def _value(value, hint, where: str, rule) -> str | None:
-    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    options = _options(hint)
     if value is None and type(None) in options:
         return None
     hint = next(h for h in options if h is not type(None))
@@ -109,7 +115,6 @@ def build(cls, data: dict):
         if name not in data:
             continue
         value = data[name]
-        options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        inner = next((h for h in options if dataclasses.is_dataclass(h)), None)
+        inner = next((h for h in _options(hint) if dataclasses.is_dataclass(h)), None)
         values[name] = build(inner, value) if inner and isinstance(value, dict) else value
     return cls(**values)

@@ -22,7 +22,7 @@ def test_every_annotation_is_one_the_check_understands():
     """A field added to State, Point or Pending with a type check.py does not know would
     go unchecked: this keeps the annotations and the checker together."""
     def known(hint) -> bool:
-        if isinstance(hint, types.UnionType):
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
             return all(known(h) for h in typing.get_args(hint))
         kind, args = typing.get_origin(hint) or hint, typing.get_args(hint)
         if dataclasses.is_dataclass(kind):
