@@ -12,7 +12,7 @@ import importlib
 import sys
 
 from autoresearch_helpers import __version__, faults
-from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.errors import AutoresearchError, FileError
 
 VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.<verb>
     "detect": "detect the project type and its defaults",
@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the last resort: one line, never a traceback
+        print(f"autoresearch {given.verb}: error: {FileError(exc.filename, exc)}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class AutoresearchError(Exception):
     """An error we report to the user as one message; exit code 1."""
@@ -37,6 +39,32 @@ class ConfigError(AutoresearchError):
             parts.append(f"\n  example: {example}")
         super().__init__("".join(parts))
         self.source, self.key, self.value, self.example = source, key, value, example
+
+
+# What to do about an OSError on one of our files, by errno.
+REMEDIES = {
+    errno.ENOSPC: "free some disk space",
+    errno.EDQUOT: "free some space (the disk quota is reached)",
+    errno.EFBIG: "the file reached the file size limit (ulimit -f): raise it or move the file away",
+    errno.EACCES: "give yourself read and write permission on it",
+    errno.EPERM: "give yourself read and write permission on it",
+    errno.EISDIR: "a folder is where this file should be: move the folder away",
+    errno.ENOTDIR: "a file is where one of its folders should be: move that file away",
+    errno.EROFS: "the file system is read-only: work in a writable copy of the repository",
+}
+
+
+class FileError(AutoresearchError):
+    """An OSError on one file, in one line: the file, what failed, the OS's words and code,
+    and what to do (``<file>: cannot <doing>: No space left on device (ENOSPC); free ...``)."""
+
+    def __init__(self, path, exc: OSError, doing: str = ""):
+        code = errno.errorcode.get(exc.errno or 0)
+        parts = [f"{path}: " if path else "", f"cannot {doing}: " if doing else "",
+                 exc.strerror or str(exc), f" ({code})" if code else ""]
+        remedy = REMEDIES.get(exc.errno)
+        super().__init__("".join(parts) + (f"; {remedy}" if remedy else ""))
+        self.path, self.errno = path, exc.errno
 
 
 class GitError(AutoresearchError):

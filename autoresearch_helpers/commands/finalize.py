@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import git
-from autoresearch_helpers.errors import AutoresearchError, UsageError
+from autoresearch_helpers.errors import AutoresearchError, FileError, UsageError
 from autoresearch_helpers.reports import finalize_text
 from autoresearch_helpers.reports.finalize_text import Kept
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
@@ -90,7 +90,9 @@ def summary_info(root, state: State) -> tuple[dict, list]:
     tag = state.tag
     try:
         found = load_summary(root, last=EVERY, tag=tag)
-    except AutoresearchError:
+    except FileError:
+        raise  # a log that cannot be read is not a log that is not there
+    except AutoresearchError:  # no logs: session.json's numbers
         found = None
     base_value = state.baseline.value if state.baseline else None
     if base_value is None and found is not None:

@@ -65,6 +65,7 @@ def run(args) -> int:
     if args.target:
         overrides["target_file"] = args.target
     state = session.load(root)
+    logs.check_appendable(root)  # before the branch, and not after the baseline's run
     if state is not None and state.champion is not None:
         return _resume(root, state, args, overrides)
     if not git.has_commits(root):

@@ -16,12 +16,13 @@ def run(args) -> int:
     state = session.load(root)
     if state is None:
         raise AutoresearchError("no autoresearch session in this repository: nothing to stop")
-    # Only the stop file: a run in progress owns session.json until it finishes.
-    session.request_stop(root, args.reason)
+    # The event first: when the log cannot be written nothing is requested. Then only the
+    # stop file: a run in progress owns session.json until it finishes.
     logs.log_event(root, "session_end", {"reason": args.reason, "tag": state.tag,
                                          "experiments": state.experiments,
                                          "best": state.champion.value if state.champion else None},
                    tag=state.tag)
+    session.request_stop(root, args.reason)
     print(f"stop requested: the loop ends after the current experiment "
           f"(session {state.tag}; 'autoresearch setup' resumes it)")
     return 0

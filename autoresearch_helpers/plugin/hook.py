@@ -17,7 +17,10 @@ Claude Code shows the reason to the agent::
 The scope is the same rule `autoresearch run` applies (engine/scope.py), so a folder in
 editable_files allows the files below it here too. Everything else is allowed by printing
 nothing. A bad input or a bug of this hook is reported on stderr and the hook exits 0: it
-must never block the user because of itself. Standard library only.
+must never block the user because of itself. So is a session.json that cannot be read
+(damaged, a newer schema, no permission): its one-line message goes to stderr and the edit
+is allowed, while `autoresearch run` refuses to run with that same message, so an edit
+outside the scope cannot become an experiment. Standard library only.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
 
 from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.engine import git  # noqa: E402
+from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.engine.scope import Scope  # noqa: E402
 from autoresearch_helpers.store import session  # noqa: E402
 
@@ -103,6 +107,9 @@ def main(stdin=None) -> int:
         if not isinstance(event, dict):
             raise ValueError(f"expected a JSON object, got {type(event).__name__}")
         reason = decide(event)
+    except AutoresearchError as exc:  # session.json cannot be read: its scope is unknown
+        print(f"autoresearch hook: {exc}; the edit is allowed", file=sys.stderr)
+        return 0
     except Exception as exc:  # never block the user because of this hook
         print(f"autoresearch hook: ignored ({type(exc).__name__}: {exc}); the edit is allowed",
               file=sys.stderr)

@@ -104,11 +104,9 @@ def _count_errors(block: bytes, pos: int, reasons: dict) -> None:
 
 
 def direction_for(root, hint: str | None = None) -> str:
-    """session.json's direction, else ``hint`` (from the JSONL), else the config, else lower."""
-    try:
-        state = session.load(root)
-    except AutoresearchError:
-        state = None
+    """session.json's direction, else ``hint`` (from the JSONL), else the config, else lower.
+    A session.json that cannot be read is its AutoresearchError: not a silent guess."""
+    state = session.load(root)
     found = parse_direction(state.direction if state else None) or parse_direction(hint)
     if found:
         return found

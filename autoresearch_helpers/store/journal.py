@@ -8,7 +8,10 @@ and no experiment number is used twice.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
+
+from autoresearch_helpers import paths
 
 from autoresearch_helpers.store import logs, session
 from autoresearch_helpers.store.session import Pending, State
@@ -94,11 +97,14 @@ def mend_logs(root, state: State) -> list[str]:
     say so, and rebuild results.tsv from the JSONL log, which holds every result too."""
     lost = []
     now = logs.sizes(root)
+    where = {"tsv": paths.tsv_path(root), "jsonl": paths.jsonl_path(root)}
     for key, name in (("tsv", "results.tsv"), ("jsonl", "the JSONL log")):
+        if os.path.exists(where[key]) and not os.path.isfile(where[key]):
+            continue  # not a file (a device, a folder): appending to it says what is wrong
         if now[key] < state.log_sizes.get(key, 0):
             lost.append(f"{name} was cut or deleted ({now[key]} bytes, "
                         f"{state.log_sizes[key]} before)")
-    if lost and now["tsv"] < state.log_sizes.get("tsv", 0):
+    if any(line.startswith("results.tsv") for line in lost):
         rows = logs.rebuild_tsv(root)
         lost.append(f"results.tsv was rebuilt from the JSONL log ({rows} rows)")
     if lost:

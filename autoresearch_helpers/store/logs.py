@@ -17,6 +17,7 @@ import time
 from collections import namedtuple
 
 from autoresearch_helpers import faults, paths
+from autoresearch_helpers.errors import FileError
 from autoresearch_helpers.store import tail
 from autoresearch_helpers.vocab import CRASH, STATUSES
 
@@ -81,19 +82,33 @@ def repair_all(root) -> list[str]:
 
 def append_line(path, line: str, fault: str | None = None) -> None:
     """Append one line atomically: one write of the whole line on an O_APPEND descriptor.
-    ``fault`` names the injection points around it (faults.py: tsv, jsonl)."""
+
+    A write that fails (disk full, file size limit, ...) is a FileError naming the file;
+    the part of the line it wrote, if any, is cut again. ``fault`` names the injection
+    points around it (faults.py: tsv, jsonl).
+    """
     data = (line.rstrip("\n") + "\n").encode("utf-8")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     if fault:
         faults.reach(f"{fault}-before")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise FileError(path, exc, "append a line") from None
+    written = 0
     try:
         if fault and faults.reach(f"{fault}-torn"):
             os.write(fd, data[:len(data) // 2])
             faults.kill()
-        written = os.write(fd, data)
-        while written < len(data):  # only on exotic file systems
+        while written < len(data):  # more than one write only on exotic file systems
             written += os.write(fd, data[written:])
+    except OSError as exc:
+        if written:
+            try:
+                repair(path)
+            except (OSError, FileError):
+                pass  # the next command's repair cuts it
+        raise FileError(path, exc, "append a line") from None
     finally:
         os.close(fd)
     if fault:
@@ -111,6 +126,18 @@ def size(path) -> int:
 def sizes(root) -> dict:
     """{"tsv": bytes, "jsonl": bytes}: where each log ends now."""
     return {"tsv": size(paths.tsv_path(root)), "jsonl": size(paths.jsonl_path(root))}
+
+
+def check_appendable(root) -> None:
+    """A FileError now, before anything changes, when a log cannot be appended to (a
+    folder in its place, no permission, a read-only file system)."""
+    for path in (paths.tsv_path(root), paths.jsonl_path(root)):
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK))
+        except FileNotFoundError:
+            continue  # created by the first append
+        except OSError as exc:
+            raise FileError(path, exc, "append a line") from None
 
 
 def ensure_tsv(root) -> str:

@@ -18,8 +18,10 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from autoresearch_helpers import faults, paths
-from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers import __version__, faults, paths
+from autoresearch_helpers.errors import AutoresearchError, FileError
+from autoresearch_helpers.store import check
+from autoresearch_helpers.vocab import HIGHER, LOWER
 
 SCHEMA = 1
 RECENT = 20  # experiments kept in the state for `status`
@@ -62,11 +64,11 @@ class State:
     metric_name: str
     direction: str  # lower_is_better | higher_is_better
     started_at: str = ""  # local time, ISO 8601
-    readonly_prints: dict = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    readonly_prints: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime, sha256]
     champion: Point | None = None  # None until the baseline is measured
     baseline: Point | None = None
     experiments: int = 0  # the number of the last experiment logged
-    counts: dict = field(default_factory=lambda: {"keep": 0, "discard": 0, "crash": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"keep": 0, "discard": 0, "crash": 0})
     crash_streak: int = 0
     pending: Pending | None = None
     recent: list[dict] = field(default_factory=list)  # the last RECENT results, for status
@@ -81,23 +83,20 @@ class State:
 
     @classmethod
     def from_json(cls, data: dict, where: str = "session.json") -> "State":
-        """The state saved by :meth:`to_json`; AutoresearchError naming what is wrong."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in names}
-        required = [f.name for f in dataclasses.fields(cls)
-                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
-        missing = [k for k in required if k not in values]
-        if missing:
-            raise AutoresearchError(f"{where}: the session state has no {', '.join(missing)}; "
-                                    "move it away and run 'autoresearch setup' to start again")
-        try:
-            for key, kind in (("champion", Point), ("baseline", Point), ("pending", Pending)):
-                if isinstance(values.get(key), dict):
-                    values[key] = kind(**values[key])
-            return cls(**values)
-        except TypeError as exc:
-            raise AutoresearchError(f"{where}: the session state is damaged ({exc}); move it "
-                                    "away and run 'autoresearch setup' to start again") from None
+        """The state saved by :meth:`to_json`; AutoresearchError naming what is wrong.
+
+        The fields' annotations are the types (store/check.py), RULES what they cannot say.
+        """
+        schema = data.get("schema", SCHEMA)
+        if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+            raise AutoresearchError(
+                f"{where}: the session state has schema {schema}, written by a newer "
+                f"autoresearch; this one ({__version__}) reads schema {SCHEMA}: upgrade "
+                "autoresearch, or move the file away and run 'autoresearch setup' to start again")
+        wrong = check.problem(cls, data, RULES)
+        if wrong:
+            raise damaged(where, f"is damaged: {wrong}")
+        return check.build(cls, data)
 
     def record(self, number: int, status: str, entry: dict) -> None:
         """Count one logged result (``entry`` is its line for `status`)."""
@@ -109,6 +108,20 @@ class State:
         del self.recent[:-RECENT]
 
 
+# What the annotations above cannot say (store/check.py): the values a field may take (a
+# tuple), or the keys each object in it must have, with their types (a dict).
+RULES = {
+    "direction": (LOWER, HIGHER),
+    "config": {"values": dict},  # config.Config.to_dict()
+    "recent": {"n": int, "status": str, "description": str},  # for `status`
+}
+
+
+def damaged(path, problem: str) -> AutoresearchError:
+    return AutoresearchError(f"{path}: the session state {problem}; move it away and run "
+                             "'autoresearch setup' to start again")
+
+
 def session_file(root) -> str:
     return os.path.join(paths.state_dir(root), "session.json")
 
@@ -117,35 +130,48 @@ def load(root) -> State | None:
     """The session state, or None when there is no session in this repository."""
     path = session_file(root)
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise FileError(path, exc, "read the session state") from None
+    if not raw.strip():
+        raise damaged(path, "is empty")
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise damaged(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                            f"{exc.start})") from None
     except ValueError as exc:
-        raise AutoresearchError(f"{path}: the session state is not valid JSON ({exc}); "
-                                "move it away and run 'autoresearch setup' to start again") from exc
+        raise damaged(path, f"is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
-        raise AutoresearchError(f"{path}: the session state is not a JSON object; move it "
-                                "away and run 'autoresearch setup' to start again")
+        raise damaged(path, f"is not a JSON object but {check.describe(data)}")
     return State.from_json(data, path)
 
 
 def save(root, state: State) -> None:
     """Replace session.json atomically (write a temporary file, rename over the old one).
 
-    A reader or a killed writer never sees half a file. No fsync: the guarantee is against
-    a killed process, not a power cut.
+    A reader or a killed writer never sees half a file; a failed write (disk full, ...)
+    leaves the old file as it was. No fsync: the guarantee is against a killed process,
+    not a power cut.
     """
-    folder = paths.state_dir(root)
-    os.makedirs(folder, exist_ok=True)
+    folder, path = paths.state_dir(root), session_file(root)
     tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
     faults.reach("session-before")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-    os.replace(tmp, session_file(root))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(state.to_json(), fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise FileError(path, exc, "write the session state") from None
     faults.reach("session-after")
 
 
@@ -187,8 +213,11 @@ class Lock:
         self._fd: int | None = None
 
     def __enter__(self) -> "Lock":
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FileError(self.path, exc, "open the lock") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -198,8 +227,11 @@ class Lock:
             raise AutoresearchError(
                 f"another autoresearch command ({who}) is running in this repository; "
                 f"wait for it to finish (lock: {self.path})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
+        except OSError:
+            pass  # a full disk: the lock holds all the same, only the message loses the pid
         self._fd = fd
         return self
 

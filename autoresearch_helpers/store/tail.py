@@ -17,14 +17,26 @@ from __future__ import annotations
 import os
 from collections.abc import Generator, Iterator
 
+from autoresearch_helpers.errors import FileError
+
 CHUNK = 1 << 20
+
+
+def _open(path):
+    """``path`` opened for reading, or None when it does not exist; a FileError naming it
+    when it cannot be read (a folder in its place, no permission)."""
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise FileError(path, exc, "read") from None
 
 
 def iter_chunks(path, start: int = 0, size: int = CHUNK) -> Generator[bytes, None, int]:
     """Yield blocks of whole lines from ``start``; return the offset after the last whole line."""
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
+    fh = _open(path)
+    if fh is None:
         return start
     end = start
     with fh:
@@ -65,9 +77,8 @@ def iter_blocks_backward(path, size: int = 1 << 22, *, unfinished: bool = False,
     its last ``cap`` bytes (a progress bar redrawn with \\r for hours keeps its last
     redraw), so memory stays bounded.
     """
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
+    fh = _open(path)
+    if fh is None:
         return
     with fh:
         pos = fh.seek(0, os.SEEK_END)
@@ -113,7 +124,10 @@ def iter_lines_backward(path, *, unfinished: bool = False, cap: int | None = Non
 
 def complete_size(path, block: int = 1 << 16) -> int:
     """The number of bytes of ``path`` up to and including its last newline (0 if none)."""
-    with open(path, "rb") as fh:
+    fh = _open(path)
+    if fh is None:
+        return 0
+    with fh:
         pos = fh.seek(0, os.SEEK_END)
         while pos > 0:
             start = max(0, pos - block)
@@ -149,7 +163,10 @@ class FileTail:
             self.offset, self.reset = 0, True
         if size == self.offset:
             return []
-        with open(self.path, "rb") as fh:
+        fh = _open(self.path)
+        if fh is None:
+            return []
+        with fh:
             fh.seek(self.offset)
             data = fh.read(size - self.offset)
         cut = data.rfind(b"\n")
