@@ -13,6 +13,7 @@ import sys
 
 from autoresearch_helpers import __version__, faults
 from autoresearch_helpers.errors import AutoresearchError, FileError
+from autoresearch_helpers.vocab import inert
 
 VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.<verb>
     "detect": "detect the project type and its defaults",
@@ -60,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         faults.armed()  # a malformed AUTORESEARCH_FAULT is refused before anything is done
         return int(module.run(args) or 0)
     except AutoresearchError as exc:
-        print(f"autoresearch {given.verb}: error: {exc}", file=sys.stderr)
+        # a message may quote a log, a name or a value: shown inert, never acted on
+        print(f"autoresearch {given.verb}: error: {inert(str(exc), lines=True)}",
+              file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"autoresearch {given.verb}: interrupted", file=sys.stderr)
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the last resort: one line, never a traceback
-        print(f"autoresearch {given.verb}: error: {FileError(exc.filename, exc)}",
+        print(f"autoresearch {given.verb}: error: "
+              f"{inert(str(FileError(exc.filename, exc)), lines=True)}",
               file=sys.stderr)
         return 1
 

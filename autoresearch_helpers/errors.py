@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 import errno
+import reprlib
+
+SHOWN_CHARS = 100  # the most of one value a message shows
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = SHOWN_CHARS
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = 10
+_REPR.maxlevel = 3
+
+
+def shown(value, *, ascii_only: bool = False) -> str:
+    """``value`` as a message shows it: its repr (with ``ascii_only`` every non-ASCII
+    character escaped, ``'metric_n\\u0430me'``), at most SHOWN_CHARS characters, made
+    without formatting all of a huge value."""
+    if ascii_only and isinstance(value, str):
+        text = ascii(value[:SHOWN_CHARS])
+    else:
+        text = _REPR.repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
 
 
 class AutoresearchError(Exception):
@@ -32,7 +50,7 @@ class ConfigError(AutoresearchError):
             parts.append(f"{source}: ")
         parts.append(message)
         if key is not None and value is not None:
-            parts.append(f"\n  key: {key}\n  value: {value!r}")
+            parts.append(f"\n  key: {key}\n  value: {shown(value)}")
         elif key is not None:
             parts.append(f"\n  key: {key}")
         if example:

@@ -17,6 +17,17 @@ VERIFY_LOG = f"{STATE_DIR}/verify.log"
 OWN_FILES = (TSV_NAME, RUN_LOG, ".claude/logs/", f"{STATE_DIR}/")
 
 
+def own_path(rel: str) -> str | None:
+    """The entry of OWN_FILES that the repository-relative POSIX path ``rel`` is, lies
+    inside, or holds (``.claude`` holds ``.claude/logs/``); None when it touches none."""
+    rel = rel.strip("/")
+    for own in OWN_FILES:
+        bare = own.rstrip("/")
+        if rel == bare or rel.startswith(bare + "/") or bare.startswith(rel + "/"):
+            return own
+    return None
+
+
 def _walk_up(start, found) -> str | None:
     folder = os.path.realpath(os.fspath(start))
     while True:

@@ -1,12 +1,15 @@
 """The words and numbers every part shares: directions, statuses, "is better", formatting.
 
 One copy of each rule, so that run, status, results, the report, compare and finalize say
-a value, a direction and a comparison the same way.
+a value, a direction and a comparison the same way — and print text they did not write
+(descriptions, metric names, file names, error details, log tails, commit subjects) the
+same inert way (``inert``).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 LOWER, HIGHER = "lower_is_better", "higher_is_better"
 # what a user may write for a direction -> the direction
@@ -24,6 +27,13 @@ PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_
 ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
 WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
 MEASURES = (PRINTED, ARTIFACT_SIZE, WALL_TIME)
+
+# What a terminal would act on rather than show: C0 controls, DEL, C1 controls, the bidi
+# embeddings, overrides, isolates and marks, and the Unicode line and paragraph separators.
+_OTHERS = r"\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(rf"[\x00-\x1f{_OTHERS}]")
+_UNSAFE_KEEPING_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHERS}]")  # keeps \t and \n
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 _REL_TOL = 1e-12  # float noise such as 1.3 - 1.2 = 0.10000000000000009 is no difference
 
@@ -101,3 +111,17 @@ def change_pct(baseline: float | None, best: float | None) -> float | None:
 def short(commit: str | None) -> str:
     """A commit as the logs show it: 7 characters, '-' for none."""
     return commit[:7] if commit else "-"
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def inert(text: object, *, lines: bool = False) -> str:
+    """``text`` safe to print on a terminal: every character it would act on (ESC, BEL, CR,
+    backspace, other C0 and C1 controls, DEL, bidi controls such as U+202E, U+2028/9) is
+    shown as an escape (``\\x1b``, ``\\r``, ``\\u202e``). A one-line field shows a newline
+    or a tab as ``\\n``, ``\\t``; with ``lines`` (a block such as a log tail) they stay."""
+    text = str(text)
+    return (_UNSAFE_KEEPING_LINES if lines else _UNSAFE).sub(_escape, text)

@@ -16,6 +16,7 @@ from autoresearch_dashboard.model import LiveModel
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.summarise import load_summary
+from autoresearch_helpers.vocab import inert
 
 
 def add_arguments(parser) -> None:
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except AutoresearchError as exc:
-        print(f"autoresearch dashboard: error: {exc}", file=sys.stderr)
+        print(f"autoresearch dashboard: error: {inert(str(exc), lines=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 0

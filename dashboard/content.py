@@ -1,12 +1,14 @@
 """What one dashboard frame says, as plain strings and style names; render.py lays it out
-with rich. Styled text is a list of runs ``(text, style or None)``.
+with rich. Styled text is a list of runs ``(text, style or None)``. Text from the logs
+(tags, metric names, commits, descriptions, errors) is inert (vocab.inert): rich passes an
+ESC or a bidi override through to the terminal, so it is shown as an escape here.
 """
 
 from __future__ import annotations
 
 from autoresearch_dashboard.chart import STYLES, braille, y_range
 from autoresearch_helpers.reports.summary import clip
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
 
 STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
 RECENT_HEADS = ("#", "commit", "value", "delta", "status", "time", "mem", "description")
@@ -22,10 +24,11 @@ def layout(height: int) -> tuple[int, int]:
 
 def title(s, root, watching: bool) -> list[tuple[str, str | None]]:
     runs = [("autoresearch", "bold"),
-            (f"  {s.tag or 'session'} · {s.metric} ({direction_words(s.direction)})", None)]
+            (inert(f"  {s.tag or 'session'} · {s.metric} ({direction_words(s.direction)})"),
+             None)]
     if watching:
         runs.append((" · watching, ctrl-c quits", "dim"))
-    runs.append((f" · {root}", "dim"))
+    runs.append((inert(f" · {root}"), "dim"))
     return runs
 
 
@@ -82,7 +85,7 @@ def recent(s, width: int, rows: int):
     heads = [h for h in RECENT_HEADS if extra or h not in ("time", "mem")]
     table = []
     for e in shown:
-        cells = [(str(e.number), None), (e.commit[:7], None), (fmt_value(e.value), None),
+        cells = [(str(e.number), None), (inert(e.commit[:7]), None), (fmt_value(e.value), None),
                  (fmt_value(e.delta, sign=True), None), (e.status, STATUS_STYLE.get(e.status))]
         if extra:
             cells += [(seconds(e.duration_s), None), (gb(e.memory_gb), None)]
@@ -106,8 +109,8 @@ def footer(s) -> list[tuple[str, str | None]]:
     runs = []
     if s.crash_reasons:
         runs.append(("crash: ", STYLES["c"]))
-        runs.append((", ".join(f"{k} {v}" for k, v in sorted(
-            s.crash_reasons.items(), key=lambda kv: (-kv[1], kv[0]))), None))
+        runs.append((inert(", ".join(f"{k} {v}" for k, v in sorted(
+            s.crash_reasons.items(), key=lambda kv: (-kv[1], kv[0])))), None))
     durations = [e.duration_s for e in s.recent if e.duration_s is not None]
     memory = [e.memory_gb for e in s.recent if e.memory_gb is not None]
     if durations:
@@ -123,6 +126,6 @@ def footer(s) -> list[tuple[str, str | None]]:
 
 
 def waiting(root) -> str:
-    return (f"autoresearch: waiting for the baseline in {root}/results.tsv "
-            "(run 'autoresearch setup')")
+    return inert(f"autoresearch: waiting for the baseline in {root}/results.tsv "
+                 "(run 'autoresearch setup')")
 

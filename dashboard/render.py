@@ -57,9 +57,8 @@ def recent(s, width: int, rows: int) -> Table:
         else:
             table.add_column(head, justify="right" if head in content.RIGHT else "left",
                              no_wrap=True)
-    for row in cells:
-        table.add_row(*(Text(text, style=style) if style or i == len(row) - 1 else text
-                        for i, (text, style) in enumerate(row)))
+    for row in cells:  # Text, never a str: rich would read "[link=...]" in one as markup
+        table.add_row(*(Text(text, style=style) for text, style in row))
     return table
 
 

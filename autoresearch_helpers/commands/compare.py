@@ -14,7 +14,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import logs
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, is_better
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert, is_better
 
 
 def add_arguments(parser) -> None:
@@ -102,6 +102,7 @@ def table(a: dict, b: dict) -> list[str]:
         ("improvement", _pct(a["improvement_pct"]), _pct(b["improvement_pct"])),
         ("time spent", duration_text(a["duration_s"]), duration_text(b["duration_s"])),
     ]
+    rows = [tuple(inert(cell) for cell in row) for row in rows]  # tags and metrics: the logs'
     width_a = max(len(r[1]) for r in rows)
     return [f"{k:<12} {x:<{width_a}}  {y}".rstrip() for k, x, y in rows]
 
@@ -116,7 +117,7 @@ def run(args) -> int:
     tags = known_tags(root)
     for tag in (args.tag_a, args.tag_b):
         if tag not in tags:
-            listed = ", ".join(tags) or "none"
+            listed = ", ".join(inert(t) for t in tags) or "none"
             raise AutoresearchError(f"unknown tag {tag!r}: the sessions in {paths.JSONL_REL} "
                                     f"are: {listed}")
     a = side(load_summary(root, last=EVERY, tag=args.tag_a))
@@ -127,5 +128,5 @@ def run(args) -> int:
                          ensure_ascii=False, allow_nan=False))
         return 0
     print("\n".join(table(a, b)))
-    print(why)
+    print(inert(why))
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import add_override_arguments, load_config, overrides_from_args
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, WALL_TIME
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, WALL_TIME, inert
 
 
 def add_arguments(parser) -> None:
@@ -46,14 +46,14 @@ def to_json(cfg) -> dict:
 def table(cfg) -> list[str]:
     det = cfg.detection
     evidence = f" ({', '.join(det.evidence)})" if det is not None and det.evidence else ""
-    rows = [(k, show(v), cfg.sources[k]) for k, v in cfg.values.items()]
+    rows = [(k, inert(show(v)), inert(cfg.sources[k])) for k, v in cfg.values.items()]
     width_key = max(len(r[0]) for r in rows)
     width_value = min(max(len(r[1]) for r in rows), 60)
-    lines = [f"type: {cfg.type}{evidence}", ""]
+    lines = [inert(f"type: {cfg.type}{evidence}"), ""]
     lines.append(f"{'key':<{width_key}}  {'value':<{width_value}}  source")
     for key, value, source in rows:
         lines.append(f"{key:<{width_key}}  {value:<{width_value}}  {source}".rstrip())
-    lines += ["", f"measure: {describe_measure(cfg)}"]
+    lines += ["", inert(f"measure: {describe_measure(cfg)}")]
     return lines
 
 

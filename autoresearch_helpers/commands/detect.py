@@ -10,7 +10,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.adapters import detection
 from autoresearch_helpers.config import custom
 from autoresearch_helpers.errors import UsageError
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert
 
 
 def add_arguments(parser) -> None:
@@ -66,7 +66,7 @@ def run(args) -> int:
     root = project_root(args.path)
     resolution = custom.resolve(root, required=False)
     for warning in resolution.warnings:
-        print(f"autoresearch detect: warning: {warning}", file=sys.stderr)
+        print(f"autoresearch detect: warning: {inert(warning)}", file=sys.stderr)
     if resolution.best is None:
         raise detection.no_match_error(root)
     if args.json:
@@ -75,5 +75,5 @@ def run(args) -> int:
     lines = summary_lines(resolution.best)
     if args.explain:
         lines += explain_lines(resolution)
-    print("\n".join(lines))
+    print("\n".join(inert(line) for line in lines))  # names from the project's files
     return 0

@@ -24,7 +24,7 @@ from autoresearch_helpers.reports.finalize_text import Kept
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import KEEP, LOWER
+from autoresearch_helpers.vocab import KEEP, LOWER, inert
 
 
 def add_arguments(parser) -> None:
@@ -183,9 +183,9 @@ def run(args) -> int:
                           "kept": [k.__dict__ for k in listed], "summary_path": str(rel),
                           "markdown": text}, ensure_ascii=False, allow_nan=False))
         return 0
-    print(f"created branch {branch} at {made[-1][:7]} ({len(made)} commit"
-          f"{'s' if len(made) != 1 else ''} on {base[:7]}); your working tree is unchanged")
-    print(f"summary saved to {rel}")
+    print(inert(f"created branch {branch} at {made[-1][:7]} ({len(made)} commit"
+                f"{'s' if len(made) != 1 else ''} on {base[:7]}); your working tree is unchanged"))
+    print(inert(f"summary saved to {rel}"))
     print()
     print(text, end="")
     return 0

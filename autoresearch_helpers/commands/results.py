@@ -2,7 +2,9 @@
 
 Reads results.tsv and the JSONL only (reports/summarise.py, and reports/summary.py for the
 rules and what ``--tag`` reads). Plain text when stdout is not a terminal, so the Claude
-Code transcript shows it as is; colour only on a terminal without NO_COLOR.
+Code transcript shows it as is; colour only on a terminal without NO_COLOR. The table and
+the markdown are inert (vocab.inert: what the logs hold shows its control characters as
+escapes); csv, tsv and json are data, written as the logs hold them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.reports.summarise import load_summary
 from autoresearch_helpers.reports.summary import clip
 from autoresearch_helpers.store.logs import escape_field
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
 
 FORMATS = ("table", "markdown", "csv", "tsv", "json")
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -87,17 +89,17 @@ def headline(s) -> list[str]:
         lines.append(f"crashes: {reasons}")
     if s.sessions > 1:
         lines.append(f"(the last of {s.sessions} sessions in results.tsv; --tag T for another)")
-    return lines
+    return [inert(line) for line in lines]
 
 
 def table(s, width: int = 100, colour: bool = False) -> list[str]:
     title = (f"autoresearch results: {s.tag or 'session'} ({s.metric}, "
              f"{direction_words(s.direction)})")
-    lines = [title, *headline(s)]
+    lines = [inert(title), *headline(s)]
     if not s.recent:
         return lines
-    cells = [(str(e.number), e.commit[:9], fmt_value(e.value), fmt_value(e.delta, sign=True),
-              e.status) for e in s.recent]
+    cells = [(str(e.number), inert(e.commit[:9]), fmt_value(e.value),
+              fmt_value(e.delta, sign=True), inert(e.status)) for e in s.recent]
     heads = ("#", "commit", "value", "delta", "status")
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
     rest = max(width - sum(widths) - 2 * len(widths) - 2, 12)
@@ -120,8 +122,8 @@ def markdown(s) -> list[str]:
     def cell(text: str) -> str:
         return clip(text, 80).replace("|", "\\|")
 
-    lines = [f"**autoresearch results: {s.tag or 'session'}** ({s.metric}, "
-             f"{direction_words(s.direction)})", ""]
+    lines = [inert(f"**autoresearch results: {s.tag or 'session'}** ({s.metric}, "
+                   f"{direction_words(s.direction)})"), ""]
     lines += [f"- {line}" for line in headline(s)]
     if s.recent:
         lines += ["", "| # | commit | value | delta | status | description |",
@@ -130,8 +132,8 @@ def markdown(s) -> list[str]:
             desc = e.description + (f" [{e.error}]" if e.error else "")
             value = fmt_value(e.value, missing="")
             delta = fmt_value(e.delta, sign=True, missing="")
-            lines.append(f"| {e.number} | `{e.commit}` | {value} | {delta} | {e.status} | "
-                         f"{cell(desc)} |")
+            lines.append(inert(f"| {e.number} | `{e.commit}` | {value} | {delta} | "
+                               f"{e.status} | {cell(desc)} |"))
     return lines
 
 

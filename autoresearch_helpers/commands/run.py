@@ -10,7 +10,7 @@ from autoresearch_helpers.engine.experiment import Outcome, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import logs, session
-from autoresearch_helpers.vocab import CRASH, KEEP, fmt_delta, fmt_value, short
+from autoresearch_helpers.vocab import CRASH, KEEP, fmt_delta, fmt_value, inert, short
 
 TAIL_LINES = 30
 
@@ -48,7 +48,9 @@ def as_json(root, o: Outcome) -> dict:
 
 
 def outcome_lines(root, o: Outcome) -> list[str]:
-    """At most ~6 lines for the agent; a crash adds the tail of the log (<= 30 lines)."""
+    """At most ~6 lines for the agent; a crash adds the tail of the log (<= 30 lines).
+    Every line is inert (vocab.inert): a description, a detail or a file name shows its
+    control characters as escapes, and a newline in it as \\n."""
     state = o.state
     lines = list(o.notes)
     metric = state.metric_name
@@ -68,11 +70,12 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     if o.violations:
         lines.append("only these files may change: " + ", ".join(state.editable))
         lines.append(f"the change was saved under {o.saved}/")
-    elif o.status == CRASH and o.log:
-        text = tail(os.path.join(root, o.log), lines=TAIL_LINES)
+    lines = [inert(line) for line in lines]
+    if not o.violations and o.status == CRASH and o.log:
+        text = tail(os.path.join(root, o.log), lines=TAIL_LINES)  # inert already, tabs kept
         if text.strip():
-            lines.append(f"--- last lines of {o.log} ---")
-            lines.extend(text.rstrip("\n").splitlines())
+            lines.append(f"--- last lines of {inert(o.log)} ---")
+            lines.extend(text.rstrip("\n").split("\n"))
     if state.crash_streak >= 3:
         lines.append(f"{state.crash_streak} crashes in a row: fix the cause or try a different "
                      "kind of idea")

@@ -18,7 +18,7 @@ from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.session import Point, State
-from autoresearch_helpers.vocab import KEEP, fmt_value, short
+from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
@@ -178,17 +178,16 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
                           "commit": short(commit), "config": cfg.to_dict()["values"],
                           "notes": notes}))
         return 0
-    for line in notes:
-        print(line)
-    print(f"session {state.tag} on branch {state.branch} ({cfg.type} project)")
+    lines = [*notes, f"session {state.tag} on branch {state.branch} ({cfg.type} project)"]
     for key in SHOWN_KEYS:
         value = cfg[key]
         if value in (None, [], ""):
             continue
         shown = ", ".join(value) if isinstance(value, list) else value
-        print(f"  {key}: {shown}  ({cfg.sources.get(key, 'default')})")
-    print(f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
-          f"({m.duration_s:.1f} s)")
+        lines.append(f"  {key}: {shown}  ({cfg.sources.get(key, 'default')})")
+    lines.append(f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
+                 f"({m.duration_s:.1f} s)")
+    print("\n".join(inert(line) for line in lines))  # names and commands: the user's text
     return 0
 
 
@@ -211,8 +210,8 @@ def _resume(root, state: State, args, overrides: dict) -> int:
                           "best": state.champion.value, "notes": notes}))
         return 0
     for line in notes:
-        print(line)
-    print(f"resuming session {state.tag} (configuration as at setup)")
+        print(inert(line))
+    print(inert(f"resuming session {state.tag} (configuration as at setup)"))
     for line in brief_lines(root, state):
         print(line)
     return 0

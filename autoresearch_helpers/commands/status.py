@@ -11,6 +11,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.reports.status_text import brief_lines
 from autoresearch_helpers.store import session
+from autoresearch_helpers.vocab import inert
 
 NO_SESSION = "no autoresearch session in this repository (start one with: autoresearch setup)"
 
@@ -29,7 +30,7 @@ def run(args) -> int:
         state = session.load(root)
     except AutoresearchError as exc:
         if args.brief:
-            print(f"autoresearch: {exc}")
+            print(f"autoresearch: {inert(str(exc), lines=True)}")
             return 0
         raise
     if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import logs, session
+from autoresearch_helpers.vocab import inert
 
 
 def add_arguments(parser) -> None:
@@ -23,6 +24,6 @@ def run(args) -> int:
                                          "best": state.champion.value if state.champion else None},
                    tag=state.tag)
     session.request_stop(root, args.reason)
-    print(f"stop requested: the loop ends after the current experiment "
-          f"(session {state.tag}; 'autoresearch setup' resumes it)")
+    print(inert(f"stop requested: the loop ends after the current experiment "
+                f"(session {state.tag}; 'autoresearch setup' resumes it)"))
     return 0

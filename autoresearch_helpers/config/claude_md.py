@@ -10,6 +10,8 @@ the same or a higher level. Inside it:
 * a bullet ``- key:`` with nothing after the colon, followed by indented bullets, gives a
   list (``readonly_files`` written one file per line);
 * a fenced ```` ```yaml ```` block holding a mapping, read with ``yaml.safe_load`` rules;
+  aliases may not expand it past MAX_YAML_NODES values, nor refer to themselves (an
+  "alias bomb" is refused before anything is expanded);
 * anything else (prose, other code blocks) is ignored, and so is the rest of the file.
 
 Every entry records its line number, so a message can say ``CLAUDE.md:14``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from autoresearch_helpers.config.lookalike import looks_like_key
 from autoresearch_helpers.config.sources import (
     CLAUDE_MD, YAML_BLOCK, Entry, check_duplicates, normalise_key)
 from autoresearch_helpers.errors import ConfigError
@@ -29,7 +32,9 @@ SECTION_TITLE = re.compile(r"/?autoresearch(?:\s+(?:config|configuration|setting
                            re.IGNORECASE)
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 BULLET = re.compile(r"^(\s*)[-*+]\s+(.*?)\s*$")
-KEY_VALUE = re.compile(r"^(?:\*\*|__|`)?([A-Za-z][A-Za-z0-9_-]*)(?:\*\*|__|`)?\s*:(?:\*\*|__)?(.*)$")
+MAX_YAML_NODES = 10_000  # values a yaml block may expand to, aliases counted each time
+# `- key: value`; the key is ASCII (or looks it: lookalike.looks_like_key), else prose
+KEY_VALUE = re.compile(r"^(?:\*\*|__|`)?([^\s:*`]+?)(?:\*\*|__|`)?\s*:(?:\*\*|__)?(.*)$")
 
 
 def _fence_close(opening: str, line: str) -> bool:
@@ -114,7 +119,7 @@ def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
             continue
         list_entry = None
         match = KEY_VALUE.match(bullet.group(2)) if bullet else None
-        if match:
+        if match and looks_like_key(match.group(1)):
             value = clean_value(match.group(2))
             entry = Entry(normalise_key(match.group(1)), value, f"{name}:{index + 1}",
                           CLAUDE_MD, match.group(1))
@@ -135,6 +140,7 @@ def _yaml_block(block: list[str], first_line: int, name: str) -> list[Entry]:
         root = loader.get_single_node()
         if root is None:
             return []
+        _check_expansion(root, f"{name}:{first_line + root.start_mark.line}")
         if not isinstance(root, yaml.MappingNode):
             raise ConfigError(
                 "the yaml block of the autoresearch section must be a mapping of key: value",
@@ -157,8 +163,43 @@ def _yaml_block(block: list[str], first_line: int, name: str) -> list[Entry]:
         raise ConfigError(f"the yaml block of the autoresearch section is not valid YAML "
                           f"({problem})", source=f"{name}:{line}",
                           example="metric_name: accuracy") from None
+    except RecursionError:
+        raise ConfigError("the yaml block of the autoresearch section is nested too deeply",
+                          source=f"{name}:{first_line}", example="time_budget: 600") from None
     finally:
         loader.dispose()
+
+
+def _check_expansion(root, where: str) -> None:
+    """Refuse a composed yaml document whose aliases would expand it past MAX_YAML_NODES
+    values, or that refers to itself; each node is visited once (aliases share nodes)."""
+    import yaml
+
+    sizes: dict[int, int] = {}  # id(node) -> values it expands to
+    ancestors: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if finished:
+            ancestors.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_YAML_NODES:
+                raise ConfigError(
+                    f"the yaml block of the autoresearch section expands to more than "
+                    f"{MAX_YAML_NODES} values through its aliases (*name); write the values "
+                    "out", source=where, example="readonly_files: [data/a.csv, data/b.csv]")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in ancestors:
+            raise ConfigError("the yaml block of the autoresearch section holds an alias that "
+                              "refers to itself (&name ... *name inside it)", source=where,
+                              example="readonly_files: [data/a.csv, data/b.csv]")
+        ancestors.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
 
 
 # --- CLAUDE.md ----------------------------------------------------------------------------

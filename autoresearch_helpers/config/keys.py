@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from autoresearch_helpers.adapters.ml import LOWER_WORDS, metric_direction
@@ -131,39 +129,6 @@ def coerce_list(raw: object) -> list[str]:
     else:
         raise ValueError("must be file paths (a comma-separated string or a list)")
     return [clean_value(item) for item in items if clean_value(item)]
-
-
-def repo_path(root: Path, given_root: Path, raw: str, must_be_file: bool) -> str:
-    """The clean repository-relative POSIX path of ``raw`` (a folder ends with '/').
-
-    ValueError (the reason) when it is outside the repository (also through a symlink),
-    inside .git, missing, or a folder where a file is needed."""
-    path = Path(raw)
-    candidate = Path(os.path.normpath(path if path.is_absolute() else root / path))
-    rel = None
-    for base in (root, Path(os.path.abspath(given_root))):
-        try:
-            rel = candidate.relative_to(base)
-            candidate = root / rel
-            break
-        except ValueError:
-            continue
-    if rel is None or rel.parts[:1] == ("..",):
-        raise ValueError(f"is outside the repository ({root})")
-    if not rel.parts:
-        raise ValueError("is the repository itself; name a file inside it")
-    if rel.parts[0] == ".git":
-        raise ValueError("is inside .git")
-    real = candidate.resolve()
-    if real != root and root not in real.parents:
-        raise ValueError(f"is a symlink that resolves outside the repository (to {real})")
-    if not candidate.exists():
-        raise ValueError("does not exist in the repository")
-    if candidate.is_dir():
-        if must_be_file:
-            raise ValueError("is a folder; name a file")
-        return rel.as_posix() + "/"
-    return rel.as_posix()
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,12 @@ from autoresearch_helpers.adapters.base import Detection
 from autoresearch_helpers.adapters.detection import LOOKED_FOR
 from autoresearch_helpers.config import custom
 from autoresearch_helpers.config.claude_md import read_claude_md
-from autoresearch_helpers.config.keys import KEYS, guess_direction, repo_path, suggest
+from autoresearch_helpers.config.keys import KEYS, guess_direction, suggest
+from autoresearch_helpers.config.lookalike import odd_characters, skeleton, visible
+from autoresearch_helpers.config.repo_paths import repo_path
 from autoresearch_helpers.config.sources import (
     Entry, command_line_entries, example_line, read_pyproject)
-from autoresearch_helpers.errors import ConfigError, UsageError
+from autoresearch_helpers.errors import SHOWN_CHARS, ConfigError, UsageError, shown
 from autoresearch_helpers.vocab import PRINTED
 
 DEFAULT = "default"
@@ -144,12 +146,16 @@ def _detect(root: Path):
 def _check_known(entry: Entry) -> None:
     if entry.key in KEYS:
         return
-    guess = suggest(entry.key)
+    raw = entry.raw_key or entry.key
+    ascii_key = entry.key.isascii()
+    guess = suggest(entry.key if ascii_key else skeleton(entry.key).lower())
     hint = f"did you mean {guess!r}?" if guess else "the keys are: " + ", ".join(KEYS)
+    if not ascii_key:
+        hint = f"it has non-ASCII characters: {odd_characters(raw)}; {hint}"
     name = guess or "time_budget"
-    raise ConfigError(f"unknown key {entry.raw_key or entry.key!r} ({hint})",
-                      source=entry.where, key=entry.raw_key or entry.key,
-                      value=entry.value, example=entry.example(name, KEYS[name].example))
+    raise ConfigError(f"unknown key {shown(raw, ascii_only=True)} ({hint})",
+                      source=entry.where, key=visible(raw)[:SHOWN_CHARS], value=entry.value,
+                      example=entry.example(name, KEYS[name].example))
 
 
 def _coerce(entry: Entry):
@@ -172,7 +178,7 @@ def _guess_direction(values, sources, winners, detection) -> None:
             and values["metric_direction"] is not None and detection.type != "custom":
         return
     values["metric_direction"] = guess_direction(values["metric_name"])
-    sources["metric_direction"] = f"guessed from metric_name {values['metric_name']!r}"
+    sources["metric_direction"] = f"guessed from metric_name {shown(values['metric_name'])}"
 
 
 def _require(values, sources, detection, no_match) -> None:
@@ -203,7 +209,7 @@ def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list
         try:
             return repo_path(root, given_root, raw, must_be_file)
         except ValueError as exc:
-            raise ConfigError(f"{key}: {raw!r} {exc}", source=where, key=key,
+            raise ConfigError(f"{key}: {shown(raw)} {exc}", source=where, key=key,
                               value=entry.value if entry else raw, example=example) from None
 
     target = check(values["target_file"], "target_file", True)

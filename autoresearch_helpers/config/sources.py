@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from autoresearch_helpers.errors import ConfigError
+from autoresearch_helpers.errors import ConfigError, shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,9 +60,9 @@ def check_duplicates(entries: list[Entry]) -> list[Entry]:
         first = seen.get(entry.key)
         if first is not None:
             raise ConfigError(
-                f"the key {entry.key!r} is given twice (first at {first.where}); keep one",
-                source=entry.where, key=entry.key, value=entry.value,
-                example=entry.example(entry.key, str(first.value)))
+                f"the key {shown(entry.key, ascii_only=True)} is given twice (first at "
+                f"{first.where}); keep one", source=entry.where, key=entry.key,
+                value=entry.value, example=entry.example(entry.key, str(first.value)[:80]))
         seen[entry.key] = entry
     return entries
 
@@ -85,6 +85,9 @@ def read_pyproject(root: Path) -> list[Entry]:
         where = f"pyproject.toml:{line.group(1)}" if line else "pyproject.toml"
         raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", source=where,
                           example='[tool.autoresearch]\ntime_budget = 600') from exc
+    except RecursionError:
+        raise ConfigError("pyproject.toml is nested too deeply to read", source="pyproject.toml",
+                          example='[tool.autoresearch]\ntime_budget = 600') from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict) or "autoresearch" not in tool:
         return []
@@ -120,7 +123,7 @@ def _pyproject_key_lines(text: str) -> dict[str, int]:
             elif re.fullmatch(r"\[\s*tool\s*\]\s*(#.*)?", stripped):
                 inside = "tool"
             continue
-        match = re.match(r"""\s*["']?([A-Za-z0-9_-]+)["']?\s*=""", line)
+        match = re.match(r"""\s*["']?([^\s"'=.]+)["']?\s*=""", line)
         if not match:
             continue
         if inside is True:

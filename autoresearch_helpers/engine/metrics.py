@@ -12,12 +12,26 @@ How a printed value is read (``parse_printed``): the LAST line holding ``name: v
 dict or JSON) decides. The name must stand as a whole word: ``val_loss`` matches
 ``step 5 | val_loss: 0.31`` but neither ``my_val_loss2: 1`` nor ``train.val_loss: 1`` nor
 ``eval-val_loss: 1``. A line is first cleaned as a terminal shows it (runlog.clean_line).
+
 The value is a decimal or scientific number with an optional sign (``-0.5``, ``+2``,
-``1e-3``); text after it is a unit or more output and is ignored (``12.3 ms``, ``45%``,
-``0.31, acc: 0.9``). Thousands separators are accepted only in their strict form
-(``1,234.5`` is 1234.5); anything else that glues digits to the number with a comma or a
-dot (``1,5``, ``1.2.3``, ``1,2345``) is ambiguous and therefore ``metric_invalid`` rather
-than a silent guess.
+``.5``, ``7.``, ``1e-3``, ``2.5E+2``). Thousands separators are accepted only in their
+strict form (``1,234.5`` is 1234.5). After the number comes the end of the line, a space
+(then anything: ``12.3 ms``, ``0.31, acc: 0.9``), punctuation (``45%``, ``0.5)``), or a
+unit glued to it: a run of letters (``12ms``, ``3.2s``, ``10KB``, ``2.5x``, ``8µs``,
+``3.21it/s``). Refused as ``metric_invalid``, because the number read would not be the
+number meant (each reason is ``glued_problem``):
+
+- another number glued on by ``.`` ``,`` ``:`` ``/`` ``-`` ``+`` (``1,5``, ``1.2.3``,
+  ``1,2345``, ``1:30``, ``5/10``, ``3-4``), or an underscore (``1_000``, ``12_``);
+- glued letters followed by a digit or an underscore: a hex, binary or octal literal, a
+  second exponent, a size such as ``1920x1080`` (``0x10``, ``0b101``, ``0o17``, ``1e5e3``);
+- letters glued to a number with an exponent (``1e5x``, ``1.5e-3ms``: write ``1e5 x``);
+- a lone ``e`` or ``E``, an exponent without digits (``12e``, ``1e+``);
+- two or more glued letters that are all hex digits or ``x`` (``12abc``, ``0xff``,
+  ``7fff``), except the unit ``dB``.
+
+A metric_parse command must print exactly one number in the same grammar and nothing else
+(no unit); ``word_value`` checks it.
 """
 
 from __future__ import annotations
@@ -36,7 +50,11 @@ NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)
 NUMBER_RE = re.compile(NUMBER)
 WHOLE_NUMBER_RE = re.compile(NUMBER + r"\Z")
 NONFINITE_RE = re.compile(r"[-+]?(?:nan|inf(?:inity)?)(?![\w.])", re.IGNORECASE)
-GLUED_RE = re.compile(r"[.,]?\d")  # a second number glued on: 1,5 or 1.2.3, or 1,2345
+GLUED_NUMBER_RE = re.compile(r"[-+.,:/]?\d|_")  # 1,5  1.2.3  1:30  5/10  1_000
+UNIT_RE = re.compile(r"[^\W\d_]+")  # letters glued to the number: ms, KB, µs
+AFTER_UNIT_RE = re.compile(r"[\d_]")  # 0x10, 0b101, 1e5e3, ms_2
+HEX_RE = re.compile(r"[a-fA-FxX]{2,}")  # 12abc, 0xff (a number's letters, not a unit)
+HEX_UNITS = frozenset({"dB"})
 NAME_RE = r"""(?<![\w./])(?<!\w-){name}(?![\w.])['"]?\s*[:=][ \t]*"""
 
 UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
@@ -64,10 +82,31 @@ def value_in(line: str, pattern: re.Pattern, name: str, where: str) -> float | N
         raise MetricError("metric_nan", f"{name} is {rest.strip()[:40]!r}, not a finite number "
                                         f"({where})")
     number = NUMBER_RE.match(rest)
-    if number is None or GLUED_RE.match(rest, number.end()):
-        raise MetricError("metric_invalid", f"{name}: {rest.strip()[:40]!r} is not a number "
-                                            f"({where}: {line.strip()[:120]!r})")
+    problem = "" if number is None else glued_problem(number.group(), rest[number.end():])
+    if number is None or problem:
+        because = f": {problem}" if problem else ""
+        raise MetricError("metric_invalid", f"{name}: {rest.strip()[:40]!r} is not a number"
+                                            f"{because} ({where}: {line.strip()[:120]!r})")
     return to_float(number.group(), name, where)
+
+
+def glued_problem(number: str, after: str) -> str | None:
+    """Why the text right after ``number`` changes what it says, or None (module doc)."""
+    if GLUED_NUMBER_RE.match(after):
+        return "another number or an underscore is glued to it"
+    unit = UNIT_RE.match(after)
+    if unit is None:
+        return None
+    letters = unit.group()
+    if AFTER_UNIT_RE.match(after, unit.end()):
+        return "letters and digits run together (a hex, binary or octal literal, two exponents?)"
+    if "e" in number or "E" in number:
+        return "letters right after an exponent (put a space before a unit)"
+    if letters in ("e", "E"):
+        return "an exponent without digits"
+    if HEX_RE.fullmatch(letters) and letters not in HEX_UNITS:
+        return "the letters read as hexadecimal digits"
+    return None
 
 
 def to_float(text: str, name: str, where: str) -> float:

@@ -10,13 +10,17 @@ Pure functions over plain data, so each is tested by a table:
 
 ``info``: tag, branch (the session's), metric, direction, baseline, best, experiments,
 discard, crash. ``result``: branch (the new one), base_commit, commits, mode, shortstat, files.
+
+The summary and the squashed message are inert (vocab.inert): descriptions, names, file
+names and commit subjects show their control characters as escapes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autoresearch_helpers.vocab import change_pct, direction_words, fmt_delta, fmt_pct, fmt_value
+from autoresearch_helpers.vocab import (
+    change_pct, direction_words, fmt_delta, fmt_pct, fmt_value, inert)
 
 
 @dataclass
@@ -53,7 +57,7 @@ def squash_message(info: dict, kept: list[Kept]) -> str:
         value = f" ({info['metric']} {num(k.value)}, {fmt_delta(k.delta)})" if k.value is not None \
             and k.delta is not None else ""
         lines.append(f"- {label}{one_line(k.description)}{value}")
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines), lines=True) + "\n"
 
 
 def experiment_message(original: str, kept: Kept | None, info: dict) -> str:
@@ -68,8 +72,9 @@ def experiment_message(original: str, kept: Kept | None, info: dict) -> str:
 
 
 def cell(text: str) -> str:
-    """Text safe inside a markdown table cell: one line, pipes and backticks escaped."""
-    return one_line(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`") or " "
+    """Text safe inside a markdown table cell: one line, pipes and backticks escaped, inert."""
+    text = one_line(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    return inert(text) or " "
 
 
 def markdown(info: dict, kept: list[Kept], result: dict) -> str:
@@ -100,4 +105,4 @@ def markdown(info: dict, kept: list[Kept], result: dict) -> str:
         lines.append(f"Files: {shown}{more} ({result.get('shortstat', '').strip()})")
         lines.append("")
     lines.append(f"Review: `git diff {base} {result['branch']}`")
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines), lines=True) + "\n"

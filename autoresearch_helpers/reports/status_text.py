@@ -1,10 +1,13 @@
-"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on."""
+"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on.
+
+Every line is inert (vocab.inert): descriptions, names and file names come from the logs
+and the configuration, and show their control characters as escapes."""
 
 from __future__ import annotations
 
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import CRASH, change_pct, direction_words, fmt_value
+from autoresearch_helpers.vocab import CRASH, change_pct, direction_words, fmt_value, inert
 
 
 def budget_text(state: State) -> str:
@@ -21,7 +24,7 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
              + f" · time budget {budget_text(state)} s per run"]
     if champion is None:
         lines.append("no baseline yet: run 'autoresearch setup' to measure it")
-        return lines
+        return [inert(line) for line in lines]
     change = ""
     pct = change_pct(baseline.value if baseline else None, champion.value)
     if pct is not None:
@@ -38,4 +41,4 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
         lines.append("an experiment was interrupted: the next 'autoresearch run' repairs it")
     lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
                                        else "no"))
-    return lines
+    return [inert(line) for line in lines]

@@ -84,10 +84,12 @@ def summary_from_jsonl(root, *, last: int = 10, tag: str | None = None) -> Summa
 def _records_of(path, tag: str | None) -> tuple[list, list, list]:
     """(experiment_done records, session_start records) of ``tag``, and the tags seen."""
     records, starts, tags = [], [], []
-    needle = b'"' + json.dumps(tag).encode("utf-8")[1:-1] + b'"' if tag else None
+    # the tag as a JSON string, as we write it (raw UTF-8) or as another writer may (\uXXXX)
+    needles = {b'"' + json.dumps(tag, ensure_ascii=ascii).encode("utf-8")[1:-1] + b'"'
+               for ascii in (False, True)} if tag else None
     for chunk in tail.iter_chunks(path):
         for line in chunk.split(b"\n"):
-            if needle is not None and needle not in line:
+            if needles is not None and not any(needle in line for needle in needles):
                 if b'"tag"' in line and b'"session_start"' in line:
                     record = load_record(line)
                     if record and record.get("tag") not in tags:

@@ -25,7 +25,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from autoresearch_helpers.store.logs import escape_field
-from autoresearch_helpers.vocab import HIGHER, change_pct
+from autoresearch_helpers.vocab import HIGHER, change_pct, inert
 
 
 @dataclass
@@ -113,6 +113,7 @@ def tidy(x: float | None) -> float | None:
 
 
 def clip(text: str, width: int) -> str:
-    """A description on one line (tabs and newlines escaped), cut to ``width`` with '…'."""
-    text = escape_field(text)
+    """A description on one line and inert (tabs, newlines and backslashes escaped as in
+    results.tsv, other control characters by vocab.inert), cut to ``width`` with '…'."""
+    text = inert(escape_field(text))
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"

@@ -169,6 +169,15 @@ def test_tag_selects_one_session_from_the_jsonl(tmp_path, cli):
     assert "session tags found: mar17, mar18" in r.err
 
 
+def test_a_tag_outside_ascii_is_found(tmp_path, cli):
+    write_session(tmp_path, [1.0, 0.5], tag="caf\u00e9")  # written as raw UTF-8
+    write_session(tmp_path, [2.0, 3.0], tag="mar18")
+    got = cli(tmp_path, "results", "--tag", "caf\u00e9", "--json")
+    assert got.code == 0, got
+    assert got.json()["tag"] == "caf\u00e9" and got.json()["best"]["value"] == 0.5
+    assert cli(tmp_path, "compare", "caf\u00e9", "mar18").code == 0
+
+
 def test_jsonl_alone_is_enough(tmp_path, cli):
     write_session(tmp_path, [3.0, 2.0, None], tsv=False)
     data = cli(tmp_path, "results", "--json").json()

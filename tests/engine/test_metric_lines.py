@@ -40,9 +40,10 @@ def outcome(line, name):
     ("bundle (kb)", "bundle (kb): 12", 12.0),
     ("val_loss", "val_loss: -.5", -0.5),
     ("val_loss", "val_loss: +-1", "metric_invalid"),
-    ("val_loss", "val_loss: 1e", 1.0),  # no exponent digits: 'e' is a unit
-    ("val_loss", "val_loss: 1e+", 1.0),
-    ("val_loss", "val_loss: 1.5e-3x", 0.0015),
+    ("val_loss", "val_loss: 1e", "metric_invalid"),  # an exponent without digits
+    ("val_loss", "val_loss: 1e+", "metric_invalid"),
+    ("val_loss", "val_loss: 1.5e-3x", "metric_invalid"),  # a unit after an exponent: a space
+    ("val_loss", "val_loss: 1.5e-3 x", 0.0015),
     ("val_loss", "val_loss: 1.e5", 100000.0),
     ("val_loss", "val_loss: 1,234.e2", 123400.0),
     ("val_loss", "val_loss: 1,2345", "metric_invalid"),  # not 1,234 followed by a 5

@@ -66,9 +66,11 @@ def test_parse_printed(text, expected):
     ("val_loss: 1e999", "metric_nan", "val_loss is '1e999', not a finite number (the output)"),
     ("val_loss: n/a", "metric_invalid", "val_loss: 'n/a' is not a number (the output: 'val_loss: n/a')"),
     ("val_loss:", "metric_invalid", "val_loss: '' is not a number (the output: 'val_loss:')"),
-    ("val_loss: 1,5", "metric_invalid", "val_loss: '1,5' is not a number (the output: 'val_loss: 1,5')"),
+    ("val_loss: 1,5", "metric_invalid", "val_loss: '1,5' is not a number: another number or an "
+     "underscore is glued to it (the output: 'val_loss: 1,5')"),
     ("val_loss: 1.2.3", "metric_invalid",
-     "val_loss: '1.2.3' is not a number (the output: 'val_loss: 1.2.3')"),
+     "val_loss: '1.2.3' is not a number: another number or an underscore is glued to it "
+     "(the output: 'val_loss: 1.2.3')"),
 ])
 def test_parse_printed_errors(text, code, message):
     with pytest.raises(MetricError) as err:
