@@ -4,8 +4,11 @@ The experiment is trivial (`echo 'score: 1'`), so what is timed is the helper it
 interpreter start, scope check, commit, run, parse, decide, reset, logs. The floor is what
 any loop that commits its candidate must pay: `python -c pass` plus one `git commit`.
 Both are measured interleaved in the same run (these machines are noisy); the ratio of
-medians is the number to watch. It must stay within 5x: an experiment takes seconds to
-minutes and an agent turn takes seconds, so start-up time is not worth clever code.
+medians is the number to watch. It must stay within 7x: an experiment takes seconds to
+minutes and an agent turn takes seconds, so start-up time is not worth clever code. (It
+was 4.7x before the hardening of issue #11; the checks that keep a hostile experiment from
+changing how the next one is judged, .git compared before and after the run, the patch of
+edits made during the run, the scan for escaped processes, brought it to about 6x.)
 
 One more line puts the number in context: the same run through the plugin's launcher (how
 Claude Code calls it; here the launcher's interpreter has the helper, so it runs in place).
@@ -92,7 +95,7 @@ def main(argv=None) -> int:
             m = statistics.median(times)
             print(f"{label:<20}median {m * 1000:7.1f} ms  {m / f:5.2f}x  (min "
                   f"{min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {len(times)} runs)")
-        print(f"ratio               {statistics.median(ours) / f:.2f}x  (must stay within 5x)")
+        print(f"ratio               {statistics.median(ours) / f:.2f}x  (must stay within 7x)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
