@@ -200,10 +200,9 @@ def _decide(root, out: Outcome, m: Measurement) -> None:
     removed = 0
     if abs(m.value - champion.value) <= min_delta:  # a tie: the simpler change wins
         removed = git.lines_removed(root, champion.commit, out.commit)
-    d = decide(state.direction, champion.value, m.samples, champion_samples=champion.samples,
-               min_delta=min_delta, alpha=float(values.get("alpha") or 0.05),
+    d = decide(state.direction, champion.value, m.samples, min_delta=min_delta,
                lines_removed=removed)
-    out.status, out.reason, out.value, out.p_value = d.status, d.reason, d.value, d.p_value
+    out.status, out.reason, out.value = d.status, d.reason, d.value
     out.samples = list(m.samples)
     if d.status == KEEP:
         state.champion = Point(out.commit, d.value, list(m.samples), out.number)

@@ -1,77 +1,87 @@
-"""The statistics the decision needs: a one-sided Mann–Whitney U test (the median is vocab's).
+"""The statistics the decisions need: Student's t distribution, one-sample summaries and a
+drift estimate. Standard library only; the tests check every function against SciPy.
 
-Standard library only. ``mann_whitney_u(x, y, alternative)`` returns ``(U, p)`` where U counts
-the pairs with x above y (a tie counts one half), as in most textbooks and in SciPy:
-
-- exact p-value when there are no ties and the samples are small (``len(x) + len(y) <=
-  EXACT_MAX``): under the null hypothesis every placement of the x values among the ranks is
-  equally likely, and U is the sum of the x ranks minus its minimum, so its distribution is the
-  number of m-element subsets of {0..N-1} with a given sum (counted exactly, as integers);
-- otherwise the normal approximation with the tie correction of the variance and a
-  continuity correction of 1/2.
+``t_cdf`` uses the closed forms for a whole number of degrees of freedom (Abramowitz and
+Stegun 26.7.3 and 26.7.4: a finite series in cos(theta), theta = atan(t / sqrt(df))), exact
+to rounding; past ``NORMAL_DF`` degrees of freedom the normal distribution is used (within
+2e-5 of t there).
+``t_quantile`` inverts it by bisection.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 
-EXACT_MAX = 40  # N = m + n up to which the exact distribution is counted
-
-
-def u_statistic(x: list[float], y: list[float]) -> float:
-    """Pairs (xi, yj) with xi > yj, plus one half for each tie."""
-    return sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in x for b in y)
+NORMAL_DF = 10_000
+_NORMAL = statistics.NormalDist()
 
 
-def _subset_sum_counts(n_total: int, m: int) -> list[int]:
-    """counts[s] = number of m-subsets of {0..n_total-1} whose sum minus m(m-1)/2 is s."""
-    n = n_total - m
-    # ways[k][s]: k items chosen so far with (sum of their ranks - k(k-1)/2) == s
-    ways = [[0] * (m * n + 1) for _ in range(m + 1)]
-    ways[0][0] = 1
-    for rank in range(n_total):
-        for k in range(min(m, rank + 1), 0, -1):
-            shift = rank - (k - 1)  # how much choosing `rank` as the k-th item adds to U
-            if shift > n:
-                continue
-            row, prev = ways[k], ways[k - 1]
-            for s in range(m * n - shift, -1, -1):
-                if prev[s]:
-                    row[s + shift] += prev[s]
-    return ways[m]
+def t_cdf(t: float, df: int) -> float:
+    """P(T <= t) for Student's t with ``df`` (a whole number >= 1) degrees of freedom."""
+    if df < 1 or int(df) != df:
+        raise ValueError(f"degrees of freedom must be a whole number >= 1, not {df}")
+    if math.isinf(t):
+        return 1.0 if t > 0 else 0.0
+    if df > NORMAL_DF:
+        return _NORMAL.cdf(t)
+    theta = math.atan(abs(t) / math.sqrt(df))
+    s, c2 = math.sin(theta), math.cos(theta) ** 2
+    if df % 2:  # odd: (2/pi) * (theta + sin cos (1 + 2/3 c^2 + 2*4/(3*5) c^4 + ...))
+        term, series = 1.0, 1.0 if df > 1 else 0.0
+        for k in range(1, (df - 1) // 2):
+            term *= c2 * (2 * k) / (2 * k + 1)
+            series += term
+        inside = 2 / math.pi * (theta + s * math.cos(theta) * series)
+    else:  # even: sin * (1 + 1/2 c^2 + 1*3/(2*4) c^4 + ...)
+        term, series = 1.0, 1.0
+        for k in range(1, df // 2):
+            term *= c2 * (2 * k - 1) / (2 * k)
+            series += term
+        inside = s * series
+    inside = min(1.0, inside)  # P(|T| <= |t|)
+    return (1 + inside) / 2 if t >= 0 else (1 - inside) / 2
 
 
-def _exact_p_greater(u: float, m: int, n: int) -> float:
-    counts = _subset_sum_counts(m + n, m)
-    return sum(counts[math.ceil(u):]) / math.comb(m + n, m)
+def t_quantile(p: float, df: int) -> float:
+    """The t with P(T <= t) = ``p`` (0 < p < 1)."""
+    if not 0 < p < 1:
+        raise ValueError(f"a quantile needs 0 < p < 1, not {p}")
+    if df > NORMAL_DF:
+        return _NORMAL.inv_cdf(p)
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    low, high = 0.0, 1.0
+    while t_cdf(high, df) < p:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if t_cdf(mid, df) < p:
+            low = mid
+        else:
+            high = mid
+        if high - low <= 1e-12 * max(1.0, high):
+            break
+    return (low + high) / 2
 
 
-def _normal_p_greater(u: float, x: list[float], y: list[float]) -> float:
-    m, n = len(x), len(y)
-    total = m + n
-    runs: dict[float, int] = {}  # how many times each value occurs
-    for value in x + y:
-        runs[value] = runs.get(value, 0) + 1
-    ties = sum(t**3 - t for t in runs.values())
-    variance = m * n / 12 * ((total + 1) - ties / (total * (total - 1)))
-    if variance <= 0:
-        return 1.0  # every value is the same: no evidence either way
-    z = (u - m * n / 2 - 0.5) / math.sqrt(variance)
-    return 0.5 * math.erfc(z / math.sqrt(2))
+def z_quantile(p: float) -> float:
+    return _NORMAL.inv_cdf(p)
 
 
-def mann_whitney_u(x: list[float], y: list[float], alternative: str) -> tuple[float, float]:
-    """One-sided test that ``x`` tends to be "greater" (or "less") than ``y``: (U of x, p)."""
-    if alternative not in ("greater", "less"):
-        raise ValueError(f"alternative must be 'greater' or 'less', not {alternative!r}")
-    if not x or not y:
-        raise ValueError("the Mann–Whitney U test needs two non-empty samples")
-    m, n = len(x), len(y)
-    u = u_statistic(x, y)
-    tail_u = u if alternative == "greater" else m * n - u  # by symmetry of U around mn/2
-    no_ties = len(set(x) | set(y)) == m + n
-    if no_ties and m + n <= EXACT_MAX:
-        p = _exact_p_greater(tail_u, m, n)
-    else:
-        p = _normal_p_greater(tail_u, x, y)  # the tie correction is the same both ways
-    return u, min(1.0, p)
+def spread(values: list[float]) -> float:
+    """The sample standard deviation (n - 1), 0 for fewer than two values."""
+    return statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def drift(values: list[float]) -> float:
+    """How much the values moved from the first run to the last along a least-squares line
+    through them in run order (0 for fewer than three)."""
+    n = len(values)
+    if n < 3:
+        return 0.0
+    xs = range(n)
+    mean_x, mean_y = (n - 1) / 2, statistics.fmean(values)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values)) / sxx
+    return slope * (n - 1)
