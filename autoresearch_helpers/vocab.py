@@ -97,6 +97,16 @@ def fmt_delta(delta: float | None) -> str:
     return "" if delta is None else fmt_value(delta, sign=True)
 
 
+def fmt_evidence(interval, p_value: float | None, pairs: int) -> str:
+    """A paired test's result for people: '3 pairs: Δ in [-1.6, -0.41], p=0.003' (Δ:
+    candidate - best, the interval the decision used); '' when
+    the experiment had none."""
+    if interval is None or p_value is None:
+        return ""
+    low, high = (f"{v:+.3g}" for v in interval)
+    return f"{pairs} pair{'' if pairs == 1 else 's'}: Δ in [{low}, {high}], p={p_value:.2g}"
+
+
 def fmt_pct(value: float | None, missing: str = "") -> str:
     return missing if value is None else f"{value:+.2f}%"
 

@@ -10,7 +10,8 @@ from autoresearch_helpers.engine.experiment import Outcome, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import logs, session
-from autoresearch_helpers.vocab import CRASH, KEEP, fmt_delta, fmt_value, inert, short
+from autoresearch_helpers.vocab import (
+    CRASH, KEEP, fmt_delta, fmt_evidence, fmt_value, inert, short)
 
 TAIL_LINES = 30
 
@@ -44,6 +45,8 @@ def as_json(root, o: Outcome) -> dict:
             "error": o.error, "detail": o.detail if o.error else None,
             "reason": o.reason or None, "experiment": o.number, "duration_s": o.duration_s,
             "memory_gb": o.memory_gb, "stop_requested": session.stop_requested(root),
+            "p_value": o.p_value, "interval": o.interval, "samples": o.samples,
+            "champion_samples": o.champion_samples,
             "notes": o.notes}
 
 
@@ -59,6 +62,11 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     else:
         head = (f"experiment {o.number}: {o.status.upper()} ({o.reason}) · {metric} "
                 f"{fmt_value(o.value)} ({fmt_delta(o.delta)} vs best {fmt_value(o.prev)})")
+    evidence = fmt_evidence(o.interval, o.p_value, len(o.champion_samples))
+    if evidence:
+        head += f" · {evidence}"
+    elif o.reason == "clearly worse":
+        head += " · 1 run, outside the noise band"
     if o.status != KEEP:
         head += "; reverted to the best commit"
     lines.append(head)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import os
 import time
@@ -10,8 +12,8 @@ from pathlib import Path
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
-from autoresearch_helpers.engine import git, gitguard, process, scope
-from autoresearch_helpers.engine.measure import Plan, measure
+from autoresearch_helpers.engine import calibrate, git, gitguard, process, scope
+from autoresearch_helpers.engine.measure import Plan, measure, run_verify
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
@@ -22,8 +24,7 @@ from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
-              "metric_direction", "metric_parse", "time_budget", "verify_command", "repeats",
-              "min_delta")
+              "metric_direction", "metric_parse", "time_budget", "verify_command", "min_delta")
 
 
 def add_arguments(parser) -> None:
@@ -31,7 +32,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tag", help="session tag; the branch is autoresearch/<tag> "
                                       "(default: today as e.g. nov21, made unique)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--calibrate", nargs="?", type=_runs, const=calibrate.CALIBRATION_RUNS,
+                        metavar="N", help="measure the baseline's noise over N runs (default "
+                        f"{calibrate.CALIBRATION_RUNS}) even when its first two runs agree")
     add_override_arguments(parser)
+
+
+def _runs(text: str) -> int:
+    if not text.isdigit() or not 3 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r}: the number of calibration runs, "
+                                         "3 to 1000 (example: --calibrate 20)")
+    return int(text)
 
 
 def default_tag(now: float | None = None) -> str:
@@ -155,12 +166,14 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
     if cfg["setup_command"]:
         _run_setup_command(root, cfg)
     commit = git.head(root)
-    m = measure(root, Plan.from_config(state.config))
+    m = _calibrated(root, Plan.from_config(state.config), args.calibrate)
     if m.error:
         raise AutoresearchError(
             f"the baseline run failed ({m.error}): {m.detail}\n--- last lines of {m.log} ---\n"
             + tail(os.path.join(root, m.log), lines=30) + "\nFix the project or the "
             "configuration, then run 'autoresearch setup' again (the session resumes).")
+    settings = calibrate.adopt(state.config["values"], m.samples)
+    state.decision = dataclasses.asdict(settings)
     state.champion = Point(commit, m.value, list(m.samples), 0)
     state.baseline = Point(commit, m.value)
     logs.log_event(root, "session_start", {
@@ -176,6 +189,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
     if args.json:
         print(json.dumps({"tag": state.tag, "branch": state.branch, "baseline": m.value,
                           "commit": short(commit), "config": cfg.to_dict()["values"],
+                          "samples": m.samples, "decision": state.decision,
                           "notes": notes}))
         return 0
     lines = [*notes, f"session {state.tag} on branch {state.branch} ({cfg.type} project)"]
@@ -186,9 +200,25 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         shown = ", ".join(value) if isinstance(value, list) else value
         lines.append(f"  {key}: {shown}  ({cfg.sources.get(key, 'default')})")
     lines.append(f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
-                 f"({m.duration_s:.1f} s)")
+                 f"({len(m.samples)} runs, {m.duration_s:.1f} s)")
+    lines += calibrate.report(state.metric_name, m.samples, settings)
     print("\n".join(inert(line) for line in lines))  # names and commands: the user's text
     return 0
+
+
+def _calibrated(root, plan: Plan, runs: int | None):
+    """The baseline's runs: two, or ``runs`` (--calibrate), or CALIBRATION_RUNS when the
+    first two disagree; then verify_command once."""
+    m = measure(root, plan, runs=calibrate.FIRST_RUNS, verify=False)
+    if not m.error and (runs or calibrate.disagree(m.samples)):
+        more = measure(root, plan, runs=(runs or calibrate.CALIBRATION_RUNS) - len(m.samples),
+                       verify=False)
+        m.add_costs(more.duration_s, more.memory_gb, more.escaped, more.cut_bytes)
+        m.samples += more.samples
+        m.error, m.detail, m.log = more.error, more.detail, more.log
+    if not m.error:
+        run_verify(root, plan, m)
+    return m
 
 
 def _resume(root, state: State, args, overrides: dict) -> int:

@@ -85,6 +85,9 @@ def coerce_duration(raw: object) -> int | float:
     return _tidy(seconds)
 
 
+MAX_PAIRS = 100
+
+
 def coerce_count(raw: object) -> int:
     if isinstance(raw, bool):
         raise ValueError("must be a whole number")
@@ -99,8 +102,22 @@ def coerce_count(raw: object) -> int:
     return value
 
 
-def coerce_min_delta(raw: object) -> int | float:
-    value = _number(raw)
+_RELATIVE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%|sigma|σ)")
+
+
+def coerce_min_delta(raw: object) -> int | float | str:
+    """A number in the metric's units, ``1%`` (of the baseline) or ``2sigma`` (of the
+    calibrated noise): the forms engine/calibrate.py resolves at setup."""
+    if isinstance(raw, str):
+        match = _RELATIVE.fullmatch(raw.strip().lower())
+        if match:
+            unit = "%" if match.group(2) == "%" else "sigma"
+            return f"{_tidy(float(match.group(1)))}{unit}"
+    try:
+        value = _number(raw)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; min_delta is a number (0.001), a percentage of the "
+                         "baseline (1%) or a multiple of the measured noise (2sigma)") from None
     if value < 0:
         raise ValueError("must be 0 or more")
     return _tidy(value)
@@ -108,8 +125,16 @@ def coerce_min_delta(raw: object) -> int | float:
 
 def coerce_alpha(raw: object) -> float:
     value = _number(raw)
-    if not 0 < value < 1:
-        raise ValueError("must be between 0 and 1 (exclusive)")
+    if not 0 < value <= 0.5:
+        raise ValueError("must be more than 0 and at most 0.5 (the chance of keeping a "
+                         "change that is not better; 0.05 is usual)")
+    return value
+
+
+def coerce_pairs(raw: object) -> int:
+    value = coerce_count(raw)
+    if value > MAX_PAIRS:
+        raise ValueError(f"must be at most {MAX_PAIRS} (each pair is two runs)")
     return value
 
 
@@ -156,9 +181,13 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("editable_files", coerce_list, "src/layers.py, src/optim.py", None,
         "more files the agent may edit", "list"),
     Key("verify_command", coerce_text, "pytest -q", None, "must exit 0 for a keep"),
-    Key("repeats", coerce_count, "3", 1, "runs per experiment (the median decides)"),
-    Key("min_delta", coerce_min_delta, "0.001", 0, "smallest change that counts"),
-    Key("alpha", coerce_alpha, "0.05", 0.05, "significance level of the rank test"),
+    Key("repeats", coerce_pairs, "2", 1,
+        "noisy metric: pairs of runs before the first test"),
+    Key("max_repeats", coerce_pairs, "8", 8, "noisy metric: the most pairs of runs"),
+    Key("min_delta", coerce_min_delta, "0.001", 0,
+        "smallest gain that counts (a number, 1% of the baseline, or 2sigma of the noise)"),
+    Key("alpha", coerce_alpha, "0.05", 0.05,
+        "noisy metric: the most chance of keeping a change that is not better"),
     Key("setup_command", coerce_text, "pip install -r requirements.txt", None,
         "run once before the baseline"),
     Key("max_experiments", coerce_count, "100", None, "stop after this many experiments"),

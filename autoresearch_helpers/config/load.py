@@ -125,6 +125,7 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
 
     _guess_direction(values, sources, winners, detection)
     _require(values, sources, detection, no_match)
+    _check_repeats(values, sources, winners)
     editable, readonly = _check_paths(root, given_root, values, sources, winners)
 
     measure, artifact, unit = PRINTED, None, None
@@ -198,6 +199,24 @@ def _require(values, sources, detection, no_match) -> None:
         f"the {detection.type} adapter found no {', '.join(missing)}; set it in the "
         f"autoresearch section of CLAUDE.md", source="CLAUDE.md", key=missing[0],
         example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
+
+
+def _check_repeats(values, sources, winners) -> None:
+    """repeats pairs come before the first test, so more than max_repeats could never
+    keep anything; the example is a value that works."""
+    repeats, most = values["repeats"], values["max_repeats"]
+    if repeats <= most:
+        return
+    key = "max_repeats" if winners["max_repeats"] is not None else "repeats"
+    entry = winners[key]
+    fix = repeats if key == "max_repeats" else most
+    raise ConfigError(
+        f"repeats ({repeats}) is more than max_repeats ({most}): the first test would come "
+        f"after the last pair, so nothing could ever be kept",
+        source=entry.where if entry else sources[key], key=key,
+        value=entry.value if entry else values[key],
+        example=(entry.example(key, str(fix)) if entry
+                 else example_line("claude_md", key, str(fix))))
 
 
 def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list]:

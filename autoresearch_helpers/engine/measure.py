@@ -1,15 +1,17 @@
-"""One measurement of the tree as it is: run_command (``repeats`` times), the metric,
-then verify_command. Shared by the baseline (setup) and every experiment (run)."""
+"""One measurement of a tree as it is: run_command (``runs`` times), the metric, then
+verify_command. Shared by the baseline (setup), every experiment (run) and the champion's
+runs beside it (engine/paired.py)."""
 
 from __future__ import annotations
 
 import os
+import statistics
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import metrics, process
 from autoresearch_helpers.errors import MetricError
-from autoresearch_helpers.vocab import PRINTED, median
+from autoresearch_helpers.vocab import PRINTED
 
 
 @dataclass
@@ -23,7 +25,6 @@ class Plan:
     metric_parse: str | None = None
     artifact: str | None = None
     unit: str | None = None
-    repeats: int = 1
     verify_command: str | None = None
 
     @classmethod
@@ -33,13 +34,13 @@ class Plan:
         return cls(run_command=v["run_command"], metric_name=v["metric_name"],
                    time_budget=float(v["time_budget"]), measure=frozen.get("measure") or PRINTED,
                    metric_parse=v.get("metric_parse"), artifact=frozen.get("artifact"),
-                   unit=frozen.get("unit"), repeats=int(v.get("repeats") or 1),
-                   verify_command=v.get("verify_command"))
+                   unit=frozen.get("unit"), verify_command=v.get("verify_command"))
 
 
 @dataclass
 class Measurement:
     samples: list[float] = field(default_factory=list)
+    champion_samples: list[float] = field(default_factory=list)  # paired runs only
     error: str | None = None  # timeout, exit_N, metric_missing, ..., verify_failed
     detail: str = ""  # one line about the error
     log: str = paths.RUN_LOG  # the log whose tail explains it
@@ -50,22 +51,30 @@ class Measurement:
 
     @property
     def value(self) -> float | None:
-        return None if self.error or not self.samples else median(self.samples)
+        return None if self.error or not self.samples else statistics.fmean(self.samples)
+
+    def add_costs(self, duration_s: float, memory_gb: float | None, escaped: int,
+                  cut_bytes: int) -> None:
+        """Count what more runs took: time, peak memory, escaped processes, output cut."""
+        self.duration_s += duration_s
+        self.escaped += escaped
+        self.cut_bytes += cut_bytes
+        if memory_gb is not None:
+            self.memory_gb = max(self.memory_gb or 0.0, memory_gb)
 
 
-def measure(root, plan: Plan, on_start=None, marker: str | None = None) -> Measurement:
-    """Run the experiment ``plan.repeats`` times; stop at the first failure. ``marker``
-    goes into each run's environment (process.run_command)."""
+def measure(root, plan: Plan, *, runs: int = 1, verify: bool = True, on_start=None,
+            marker: str | None = None) -> Measurement:
+    """Run the experiment ``runs`` times in the tree at ``root``, then verify_command
+    (unless ``verify`` is False); stop at the first failure. ``marker`` goes into each
+    run's environment (process.run_command)."""
     log_path = os.path.join(root, paths.RUN_LOG)
     out = Measurement()
-    for _ in range(plan.repeats):
+    for _ in range(runs):
         result = process.run_command(plan.run_command, root, log_path, plan.time_budget,
                                      on_start=on_start, marker=marker)
-        out.duration_s += result.duration_s
-        out.escaped += result.escaped
-        out.cut_bytes += result.cut_bytes
-        if result.peak_memory_gb is not None:
-            out.memory_gb = max(out.memory_gb or 0.0, result.peak_memory_gb)
+        out.add_costs(result.duration_s, result.peak_memory_gb, result.escaped,
+                      result.cut_bytes)
         code = process.error_code(result)
         if code:
             out.error = code
@@ -81,6 +90,14 @@ def measure(root, plan: Plan, on_start=None, marker: str | None = None) -> Measu
         except MetricError as exc:
             out.error, out.detail = exc.code, str(exc)
             return out
+    if verify:
+        run_verify(root, plan, out, on_start=on_start, marker=marker)
+    return out
+
+
+def run_verify(root, plan: Plan, out: Measurement, *, on_start=None,
+               marker: str | None = None) -> None:
+    """verify_command, when there is one; a failure makes ``out`` a verify_failed crash."""
     if plan.verify_command:
         verify_log = os.path.join(root, paths.VERIFY_LOG)
         result = process.run_command(plan.verify_command, root, verify_log, plan.time_budget,
@@ -91,4 +108,3 @@ def measure(root, plan: Plan, on_start=None, marker: str | None = None) -> Measu
             out.error = "verify_failed"
             out.detail = f"verify_command failed ({code}): {plan.verify_command}"
             out.log = paths.VERIFY_LOG
-    return out

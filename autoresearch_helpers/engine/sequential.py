@@ -80,16 +80,6 @@ class Settings:
         se = math.sqrt(2) * self.noise / math.sqrt(self.max_repeats)
         return self.min_delta + (q + t_quantile(POWER, df)) * se
 
-    def problem(self) -> str | None:
-        """Why these settings could never keep anything, or None."""
-        if self.repeats > self.max_repeats:
-            return (f"repeats ({self.repeats}) is more than max_repeats ({self.max_repeats}): "
-                    f"no test would ever be taken; e.g. max_repeats: {max(self.repeats, 8)}")
-        if self.noisy and self.noise_df < 1 and self.max_repeats < 2:
-            return ("one pair and no calibrated spread cannot show anything; "
-                    "e.g. max_repeats: 8")
-        return None
-
 
 @dataclass
 class Evidence:
@@ -135,7 +125,7 @@ class Trial:
     def _screen(self) -> None:
         ahead = gain(self.direction, self.candidate[0], self.reference)
         if ahead < -self.settings.band:
-            self._end(DISCARD, "not better (outside the noise band)")
+            self._end(DISCARD, "clearly worse")
 
     def _look(self) -> None:
         s, k = self.settings, len(self.champion)
@@ -161,9 +151,9 @@ class Trial:
             if low > -max(s.min_delta, s.noise):
                 self._end(KEEP, "simpler")
             elif k >= s.max_repeats:
-                self._end(DISCARD, f"not significant (p={p:.2g})")
+                self._end(DISCARD, "not significant")
         elif k >= s.max_repeats or t < (-0.5 if k == s.repeats else 0.5):
-            self._end(DISCARD, f"not significant (p={p:.2g})")
+            self._end(DISCARD, "not significant")
 
     def _end(self, status: str, reason: str) -> None:
         self.status, self.reason = status, reason

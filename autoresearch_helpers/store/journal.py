@@ -33,8 +33,10 @@ class Result:
     detail: str = ""  # one line about the error
     duration_s: float | None = None
     memory_gb: float | None = None
-    p_value: float | None = None
+    p_value: float | None = None  # noisy metric: the test's, adjusted for its looks
     samples: list[float] = field(default_factory=list)
+    champion_samples: list[float] = field(default_factory=list)  # the paired runs beside
+    interval: list[float] | None = None  # noisy metric: of value - prev, as decided
 
     @property
     def delta(self) -> float | None:
@@ -55,8 +57,12 @@ def details(state: State, r: Result) -> dict:
         out["error_detail"] = r.detail
     if r.p_value is not None:
         out["p_value"] = r.p_value
-    if len(r.samples) > 1:
+    if len(r.samples) > 1 or r.champion_samples:
         out["samples"] = list(r.samples)
+    if r.champion_samples:
+        out["champion_samples"] = list(r.champion_samples)
+    if r.interval is not None:
+        out["interval"] = list(r.interval)
     return out
 
 

@@ -33,7 +33,7 @@ class Point:
 
     commit: str
     value: float
-    samples: list[float] = field(default_factory=list)  # every run of it (``repeats``)
+    samples: list[float] = field(default_factory=list)  # its latest runs (noisy metric)
     number: int = 0  # the experiment that measured it; 0 is the baseline
 
 
@@ -75,6 +75,7 @@ class State:
     log_sizes: dict = field(default_factory=dict)  # {"tsv": bytes, "jsonl": bytes} once logged
     git_prints: dict = field(default_factory=dict)  # .git config and hooks (engine/gitguard)
     untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
+    decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
     active: bool = True
     schema: int = SCHEMA
 

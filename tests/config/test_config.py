@@ -33,6 +33,7 @@ def test_adapter_defaults_table(make_repo, cli):
         "editable_files    -                default",
         "verify_command    -                default",
         "repeats           1                default",
+        "max_repeats       8                default",
         "min_delta         0                default",
         "alpha             0.05             default",
         "setup_command     -                default",
@@ -56,6 +57,7 @@ def test_json_has_every_key_with_source(make_repo, cli):
         "metric_direction": ("lower_is_better", ML_SOURCE), "time_budget": (600, ML_SOURCE),
         "readonly_files": (None, "default"), "editable_files": (None, "default"),
         "verify_command": (None, "default"), "repeats": (1, "default"),
+        "max_repeats": (8, "default"),
         "min_delta": (0, "default"), "alpha": (0.05, "default"),
         "setup_command": (None, "default"), "max_experiments": (None, "default"),
     }

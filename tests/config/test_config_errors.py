@@ -35,8 +35,8 @@ def error_lines(result) -> list[str]:
      "CLAUDE.md:4: bad value for time_budget: must be more than 0 seconds", "'-5'",
      "- time_budget: 600"),
     ("- repeats: 2.5",
-     "CLAUDE.md:4: bad value for repeats: must be a whole number", "'2.5'", "- repeats: 3"),
-    ("- alpha: 5", "CLAUDE.md:4: bad value for alpha: must be between 0 and 1 (exclusive)",
+     "CLAUDE.md:4: bad value for repeats: must be a whole number", "'2.5'", "- repeats: 2"),
+    ("- alpha: 5", "CLAUDE.md:4: bad value for alpha: must be more than 0 and at most 0.5 (the chance of keeping a change that is not better; 0.05 is usual)",
      "'5'", "- alpha: 0.05"),
     ("- target_file: missing.py",
      "CLAUDE.md:4: target_file: 'missing.py' does not exist in the repository",
@@ -79,7 +79,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(make_repo, cli):
     assert error_lines(cli(repo, "config")) == [
         "autoresearch config: error: CLAUDE.md:4: unknown key 'colour' (the keys are: "
         "target_file, run_command, metric_name, metric_parse, metric_direction, time_budget, "
-        "readonly_files, editable_files, verify_command, repeats, min_delta, alpha, "
+        "readonly_files, editable_files, verify_command, repeats, max_repeats, min_delta, alpha, "
         "setup_command, max_experiments)",
         "  key: colour", "  value: 'blue'", "  example: - time_budget: 600"]
 
@@ -144,7 +144,7 @@ def test_invalid_yaml_block(make_repo, cli):
     ("[tool.autoresearch]\nrepeats = 1.5\n",
      "autoresearch config: error: pyproject.toml:2: bad value for repeats: must be a whole number",
      ["  key: repeats", "  value: 1.5",
-      "  example: repeats = 3   (under [tool.autoresearch] in pyproject.toml)"]),
+      "  example: repeats = 2   (under [tool.autoresearch] in pyproject.toml)"]),
 ])
 def test_bad_pyproject(make_repo, cli, pyproject, first, rest):
     repo = make_repo({**ML, "pyproject.toml": pyproject})
@@ -162,7 +162,7 @@ def test_bad_pyproject(make_repo, cli, pyproject, first, rest):
      ["autoresearch config: error: --set repeats is given twice ('2' and '3'); keep one"]),
     (["--set", "repeats=two"],
      ["autoresearch config: error: command line: bad value for repeats: must be a whole number",
-      "  key: repeats", "  value: 'two'", "  example: --set repeats=3"]),
+      "  key: repeats", "  value: 'two'", "  example: --set repeats=2"]),
     (["--set", "max_experiment=5"],
      ["autoresearch config: error: command line: unknown key 'max_experiment' (did you mean "
       "'max_experiments'?)",

@@ -141,8 +141,8 @@ def test_coerce(func, raw, expected):
     (coerce_count, True, "must be a whole number"),
     (coerce_min_delta, "-1", "must be 0 or more"),
     (coerce_min_delta, "inf", "not a finite number"),
-    (coerce_alpha, "1", "must be between 0 and 1"),
-    (coerce_alpha, "0", "must be between 0 and 1"),
+    (coerce_alpha, "1", "must be more than 0 and at most 0.5"),
+    (coerce_alpha, "0", "must be more than 0 and at most 0.5"),
     (coerce_list, {"a": 1}, "must be file paths"),
     (coerce_metric_name, "val loss", "no spaces or colons"),
 ])
