@@ -21,11 +21,14 @@ session's ~150 runs it wanders ~3.7 sigma, about what was measured between block
 minutes apart); seeded, so the figures repeat exactly; (b) this machine: a pure-Python loop
 timed inside a fresh interpreter per run. No-op edits replay one recorded stream of the
 unchanged workload (both sides are the same code); a gain of k sigma makes the candidate
-do k sigma / mean less of the loop, sigma calibrated first. Rates carry a 95% Wilson
-interval (experiments in one session are not independent, so those are a little narrow).
+do k sigma / mean less of the loop, sigma measured first (the spread within blocks of 10
+runs of the recorded stream: what the engine's 10-run calibration sees). Rates carry a 95%
+Wilson interval (experiments in one session are not independent, so those are a little
+narrow). With noise relative to the level, the three simulated noise levels differ only
+by seed and the small level-dependence of the noise: the rules are scale-free.
 The targets of the new default are printed with PASS/FAIL; nothing here asserts.
 
-    python bench/decisions.py [--quick] [--seed 12] [--real-runs 1200] [--skip-real]
+    python bench/decisions.py [--quick] [--seed 12] [--real-runs 2000] [--skip-real]
 """
 
 from __future__ import annotations
@@ -98,7 +101,8 @@ def measure(label: str, session_metric, trial_metric, sigma, n_sessions, n_trial
     res = trials(trial_metric, sigma, n_trials)
     for rule_cls in RULES:
         res[rule_cls.name, "session"] = sessions(rule_cls, session_metric(), n_sessions)
-    print(f"  measured {label} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"  measured {label} in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+          flush=True)
     return res
 
 
@@ -158,23 +162,21 @@ def real(stream_runs: int, n_trials: int) -> tuple[str, dict]:
     timed = Timed(ITERATIONS)
     for _ in range(3):  # warm the caches
         timed.run(1.0)
-    calibration = [timed.run(1.0) for _ in range(30)]
-    mean, sd = statistics.fmean(calibration), statistics.stdev(calibration)
-    sigma = sd / mean
-    print(f"\nReal timing: a loop of {ITERATIONS} iterations timed inside `python -S -c`, "
-          f"{mean:.2f} ms, sigma {sd:.2f} ms ({sigma:.1%}) from 30 runs.\n"
-          f"A gain of k sigma: the candidate runs {ITERATIONS} * (1 - k * {sigma:.4f}) "
-          f"iterations; a no-op runs the same loop.")
+    stream = [timed.run(1.0) for _ in range(stream_runs)]
+    blocks = [stream[i:i + 10] for i in range(0, len(stream) - 9, 10)]
+    mean = statistics.fmean(stream)
+    within = statistics.fmean(statistics.stdev(b) for b in blocks)  # a 10-run calibration's
+    between = statistics.stdev(statistics.fmean(b) for b in blocks)
+    sigma = within / mean
+    print(f"\nReal timing: a loop of {ITERATIONS} iterations timed inside `python -S -c`.\n"
+          f"Recorded {stream_runs} no-op runs: mean {mean:.2f} ms, sd {statistics.stdev(stream):.2f}"
+          f" ms; in blocks of 10 runs: sd within {within:.2f} ms ({sigma:.1%}), sd of the block"
+          f" means {between:.2f} ms (~{within / 10 ** 0.5:.2f} if there were no drift).\n"
+          f"sigma = the sd within blocks (what a 10-run calibration sees); a gain of k sigma: the"
+          f" candidate runs {ITERATIONS} * (1 - k * {sigma:.4f}) iterations; a no-op, the same.")
     if 1 - 4 * sigma <= 0.05:
         sigma = 0.95 / 4
         print(f"  (too noisy for a -4..+4 sigma range: gains sized as if sigma = {sigma:.1%})")
-    stream = [timed.run(1.0) for _ in range(stream_runs)]
-    blocks = [stream[i:i + 10] for i in range(0, len(stream) - 9, 10)]
-    within = statistics.fmean(statistics.stdev(b) for b in blocks)
-    between = statistics.stdev(statistics.fmean(b) for b in blocks) if len(blocks) > 1 else 0.0
-    print(f"Recorded {stream_runs} no-op runs: mean {statistics.fmean(stream):.2f} ms; blocks "
-          f"of 10: spread within {within:.2f} ms, sd of block means {between:.2f} ms "
-          f"(no drift: ~{within / 10 ** 0.5:.2f})")
     res = measure("real", lambda: (lambda r=Replay(stream): r), lambda: timed, sigma,
                   10 ** 6, n_trials)
     return "real timing", res
@@ -186,7 +188,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--sessions", type=int, help="simulated no-op sessions (400)")
     parser.add_argument("--trials", type=int, help="simulated trials per effect (2000)")
-    parser.add_argument("--real-runs", type=int, help="recorded no-op runs (1200)")
+    parser.add_argument("--real-runs", type=int, help="recorded no-op runs (2000)")
     parser.add_argument("--real-trials", type=int, help="real trials per effect (30)")
     parser.add_argument("--skip-real", action="store_true")
     args = parser.parse_args(argv)
@@ -198,7 +200,7 @@ def main(argv=None) -> int:
           f"of {DRIFT} sigma per run.")
     rows = simulated(args.seed, n_sessions, n_trials)
     if not args.skip_real:
-        rows.append(real(args.real_runs or (300 if quick else 1200),
+        rows.append(real(args.real_runs or (300 if quick else 2000),
                          args.real_trials or (8 if quick else 30)))
     report(rows)
     return 0
