@@ -17,17 +17,14 @@ from __future__ import annotations
 
 import os
 import secrets
-import statistics
 import time
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import git, gitguard, scope, setaside
+from autoresearch_helpers.engine import git, gitguard, paired, scope, setaside
 from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
-from autoresearch_helpers.engine.paired import measure_paired
 from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
-from autoresearch_helpers.engine.sequential import Settings, Trial
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.journal import Result
@@ -159,12 +156,12 @@ def _evaluate(root, out: Outcome) -> None:
         state.pending.pgid = pgid
         session.save(root, state)
 
-    plan, trial = Plan.from_config(state.config), _trial(root, out)
+    plan, trial = Plan.from_config(state.config), paired.trial_for(root, state, out.commit)
     try:
         if trial:
-            m = measure_paired(root, plan, trial, best=state.champion.commit,
-                               candidate=out.commit, on_start=remember_group,
-                               marker=state.pending.marker)
+            m = paired.measure_paired(root, plan, trial, best=state.champion.commit,
+                                      candidate=out.commit, on_start=remember_group,
+                                      marker=state.pending.marker)
         else:
             m = measure(root, plan, on_start=remember_group, marker=state.pending.marker)
     except KeyboardInterrupt:
@@ -184,34 +181,9 @@ def _evaluate(root, out: Outcome) -> None:
     elif m.error:
         out.error, out.detail, out.log = m.error, m.detail, m.log
     elif trial:
-        _take(out, m, trial)
+        paired.take(out, state, m, trial)
     else:
         _decide(root, out, m)
-
-
-def _trial(root, out: Outcome) -> Trial | None:
-    """The paired test a noisy metric's experiment needs, or None (deterministic)."""
-    state = out.state
-    settings = Settings(**state.decision) if state.decision else None
-    if settings is None or not settings.noisy:
-        return None
-    champion = state.champion
-    level = statistics.fmean(champion.samples) if champion.samples else champion.value
-    return Trial(settings, state.direction, level,
-                 lines_removed=git.lines_removed(root, champion.commit, out.commit))
-
-
-def _take(out: Outcome, m: Measurement, trial: Trial) -> None:
-    """The paired test's decision; the champion's fresh runs become its latest level."""
-    state = out.state
-    out.status, out.reason, out.value = trial.status, trial.reason, trial.value
-    out.samples, out.champion_samples = list(m.samples), list(m.champion_samples)
-    if trial.evidence:
-        out.p_value, out.interval = trial.evidence.p_value, list(trial.evidence.interval)
-    if trial.status == KEEP:
-        state.champion = Point(out.commit, trial.value, list(m.samples), out.number)
-    elif m.champion_samples:
-        state.champion.samples = list(m.champion_samples)
 
 
 def _run_tampered(root, out: Outcome) -> tuple[str, str] | None:

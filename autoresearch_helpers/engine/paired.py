@@ -1,12 +1,30 @@
-"""Paired measurement of a candidate and the champion on a noisy metric: the runs take
-turns as engine/sequential.py asks (B A | A B | ...), the candidate in the repository,
-the champion in its worktree (engine/champion.py), until the test decides."""
+"""A noisy metric's experiment: the paired test the session's calibration asks for, its
+runs taking turns as engine/sequential.py asks (B A | A B | ...), the candidate in the
+repository, the champion in its worktree (engine/champion.py), and the test's decision
+taken into the result. engine/experiment.py calls :func:`trial_for`, then
+:func:`measure_paired` and :func:`take` in place of its one-run measure and decide."""
 
 from __future__ import annotations
 
-from autoresearch_helpers.engine import champion
+import statistics
+
+from autoresearch_helpers.engine import champion, git
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure, run_verify
-from autoresearch_helpers.engine.sequential import CANDIDATE, Trial
+from autoresearch_helpers.engine.sequential import CANDIDATE, Settings, Trial
+from autoresearch_helpers.store.journal import Result
+from autoresearch_helpers.store.session import Point, State
+from autoresearch_helpers.vocab import KEEP
+
+
+def trial_for(root, state: State, commit: str) -> Trial | None:
+    """The paired test the experiment of ``commit`` needs, or None (deterministic)."""
+    settings = Settings(**state.decision) if state.decision else None
+    if settings is None or not settings.noisy:
+        return None
+    best = state.champion
+    level = statistics.fmean(best.samples) if best.samples else best.value
+    return Trial(settings, state.direction, level,
+                 lines_removed=git.lines_removed(root, best.commit, commit))
 
 
 def measure_paired(root, plan: Plan, trial: Trial, *, best: str, candidate: str,
@@ -36,3 +54,16 @@ def measure_paired(root, plan: Plan, trial: Trial, *, best: str, candidate: str,
     if not out.error:
         run_verify(root, plan, out, on_start=on_start, marker=marker)
     return out
+
+
+def take(out: Result, state: State, m: Measurement, trial: Trial) -> None:
+    """The test's decision into ``out``; a keep makes ``out``'s commit the champion, else
+    the champion's fresh runs become its latest level."""
+    out.status, out.reason, out.value = trial.status, trial.reason, trial.value
+    out.samples, out.champion_samples = list(m.samples), list(m.champion_samples)
+    if trial.evidence:
+        out.p_value, out.interval = trial.evidence.p_value, list(trial.evidence.interval)
+    if trial.status == KEEP:
+        state.champion = Point(out.commit, trial.value, list(m.samples), out.number)
+    elif m.champion_samples:
+        state.champion.samples = list(m.champion_samples)
