@@ -7,6 +7,9 @@ commit per commit of the session branch's kept history. Only git plumbing is use
 branch), so no checkout happens: the user's branch, index and working tree stay exactly as
 they were, no other branch moves, nothing is pushed. A markdown summary for the pull
 request is printed and saved to ``.autoresearch/finalize-<tag>.md``.
+
+The champion's worktree (a noisy metric's cache, engine/champion.py) is removed unless a
+run holds the session lock; the session stays resumable: the next run makes it again.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import git
+from autoresearch_helpers.engine.champion import remove_unless_busy
 from autoresearch_helpers.errors import AutoresearchError, FileError, UsageError
 from autoresearch_helpers.reports import finalize_text
 from autoresearch_helpers.reports.finalize_text import Kept
@@ -176,6 +181,9 @@ def run(args) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     rel = path.relative_to(root)
+    problem = remove_unless_busy(root, "finalize")
+    if problem:
+        print(inert(f"autoresearch finalize: warning: {problem}"), file=sys.stderr)
     if args.json:
         print(json.dumps({**result, "champion": champion, "tag": info["tag"],
                           "metric": info["metric"], "direction": info["direction"],

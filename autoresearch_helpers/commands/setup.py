@@ -12,7 +12,7 @@ from pathlib import Path
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
-from autoresearch_helpers.engine import calibrate, git, gitguard, process, scope
+from autoresearch_helpers.engine import calibrate, champion, git, gitguard, process, scope
 from autoresearch_helpers.engine.measure import Plan, measure, run_verify
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
@@ -94,6 +94,7 @@ def run(args) -> int:
     with session.Lock(root, "setup"):
         notes = []
         if state is None:
+            notes += filter(None, [champion.remove(root)])  # an older session's worktree
             state = _start(root, cfg, args.tag)
         else:  # an earlier setup stopped before its baseline: take the new config
             notes.append(f"resuming the setup of session {state.tag} (no baseline yet)")

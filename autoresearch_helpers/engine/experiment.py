@@ -11,6 +11,7 @@
       -> write ahead: the result goes into session.json (store/journal.py)
       -> keep: the commit is the new champion | discard/crash: tag it, reset to the champion
       -> one TSV row + one JSONL event, session.json updated
+      -> a stop was requested meanwhile: the champion's worktree goes (engine/champion.py)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import git, gitguard, paired, scope, setaside
+from autoresearch_helpers.engine import champion, git, gitguard, paired, scope, setaside
 from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
 from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
@@ -77,6 +78,8 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outc
         _commit(root, out, changes)
         _evaluate(root, out)
     _finish(root, out)
+    if session.stop_requested(root):  # a stop during the run left the worktree to it
+        out.notes += filter(None, [champion.remove(root)])
     return out
 
 
