@@ -6,6 +6,7 @@ taken into the result. engine/experiment.py calls :func:`trial_for`, then
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 
 from autoresearch_helpers.engine import champion, git
@@ -58,7 +59,9 @@ def measure_paired(root, plan: Plan, trial: Trial, *, best: str, candidate: str,
 
 def take(out: Result, state: State, m: Measurement, trial: Trial) -> None:
     """The test's decision into ``out``; a keep makes ``out``'s commit the champion, else
-    the champion's fresh runs become its latest level."""
+    the champion's fresh runs become its latest level. The session's noise learns from
+    the pairs (Settings.learn)."""
+    state.decision = dataclasses.asdict(trial.settings.learn(trial.diffs))
     out.status, out.reason, out.value = trial.status, trial.reason, trial.value
     out.samples, out.champion_samples = list(m.samples), list(m.champion_samples)
     if trial.evidence:

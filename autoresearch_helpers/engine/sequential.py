@@ -10,12 +10,19 @@ Looks are taken after ``repeats`` pairs, then each time the pairs double, and at
 keeps the clear cases short). At each look, with d the paired gains (positive: the
 candidate is better) and H0 "the true gain is at most min_delta":
 
-- the spread is pooled from the calibration (``noise``, ``noise_df`` degrees of freedom;
-  a difference of two runs has variance 2 noise^2) and the pairs' own spread;
+- the variance of d is pooled from the calibration (``noise``, ``noise_df`` degrees of
+  freedom; a difference of two runs has variance 2 noise^2) and the pairs' own spread, but
+  is never less than the pairs' own: a calibration taken while the machine was quiet does
+  not make a noisy experiment look sharp;
 - t = (mean d - min_delta) / (s / sqrt k), one-sided p from Student's t with the pooled
   degrees of freedom, times the number of looks (Bonferroni): keep when that is < alpha.
   Bonferroni holds whatever the dependence between looks, so the chance of keeping a change
   whose true gain is at most min_delta stays at most alpha however many looks are taken;
+- one pair alone is not enough: at the first pair, the candidate's first run must also
+  beat the champion's latest level by as much (same t bar, with the calibrated noise),
+  else a single slow run of the champion would look like a large gain. p and the interval
+  are the weaker of the two. Extra conditions on a keep only remove keeps, so the bound
+  above still holds;
 - futility (discard early, which never adds false keeps): t below -0.5 at the first look,
   below 0.5 at a later one; not for a change that removes lines, which may still be kept
   as "simpler" when its gain is shown above -max(min_delta, noise);
@@ -23,13 +30,17 @@ candidate is better) and H0 "the true gain is at most min_delta":
 
 The interval reported is mean d -+ q s / sqrt k with q the t quantile of the same adjusted
 level, so "keep" and "the interval lies above min_delta" say the same thing.
+
+After each experiment the session's noise is re-estimated with the pairs' spread
+(:meth:`Settings.learn`): the machine's noise is learnt as the session goes, from paired
+differences, which a slow drift does not inflate.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autoresearch_helpers.engine.stats import t_cdf, t_quantile
 from autoresearch_helpers.vocab import DISCARD, KEEP, LOWER, gain
@@ -69,6 +80,17 @@ class Settings:
     @property
     def band(self) -> float:
         return BAND_SIGMAS * self.noise
+
+    def learn(self, diffs: list[float]) -> Settings:
+        """These settings with the noise re-estimated from one experiment's paired
+        differences ``diffs`` (var d / 2 estimates noise^2, with len - 1 degrees of
+        freedom), pooled with what is known so far."""
+        k = len(diffs)
+        if not self.noisy or k < 2:
+            return self
+        df = self.noise_df + k - 1
+        pooled = (self.noise_df * self.noise ** 2 + (k - 1) * statistics.variance(diffs) / 2) / df
+        return replace(self, noise=math.sqrt(pooled), noise_df=df)
 
     def mde(self) -> float:
         """The smallest true gain kept with probability POWER after max_repeats pairs (a
@@ -127,21 +149,29 @@ class Trial:
         if ahead < -self.settings.band:
             self._end(DISCARD, "clearly worse")
 
+    @property
+    def diffs(self) -> list[float]:
+        """The paired gains so far (positive: the candidate is better)."""
+        return [gain(self.direction, b, a) for b, a in zip(self.candidate, self.champion)]
+
     def _look(self) -> None:
         s, k = self.settings, len(self.champion)
         df = s.noise_df + k - 1
         if k not in s.look_at() or df < 1:
             return
-        d = [gain(self.direction, b, a) for b, a in zip(self.candidate, self.champion)]
+        d = self.diffs
         mean = statistics.fmean(d)
         own = statistics.variance(d) if k > 1 else 0.0
         pooled = (s.noise_df * 2 * s.noise ** 2 + (k - 1) * own) / df
-        se = math.sqrt(pooled / k)
-        level = s.alpha / s.looks
-        q = t_quantile(1 - level, df)
-        t = (mean - s.min_delta) / se if se > 0 else math.copysign(math.inf, mean - s.min_delta)
-        p = min(1.0, (1 - t_cdf(t, df)) * s.looks)
-        low, high = mean - q * se, mean + q * se
+        se = math.sqrt(max(pooled, own) / k)
+        q = t_quantile(1 - s.alpha / s.looks, df)
+        t, low, high = self._bounds(mean, se, q)
+        t_keep = t
+        if k == 1:  # the first run against the champion's latest level must agree
+            t_ref, low_ref, _ = self._bounds(gain(self.direction, self.candidate[0],
+                                                   self.reference), s.noise, q)
+            t_keep, low = min(t, t_ref), min(low, low_ref)
+        p = min(1.0, (1 - t_cdf(t_keep, df)) * s.looks)
         sign = -1 if self.direction == LOWER else 1  # gain -> candidate - champion
         interval = tuple(sorted((sign * low, sign * high)))
         self.evidence = Evidence(k, sign * mean, interval, p)
@@ -154,6 +184,12 @@ class Trial:
                 self._end(DISCARD, "not significant")
         elif k >= s.max_repeats or t < (-0.5 if k == s.repeats else 0.5):
             self._end(DISCARD, "not significant")
+
+    def _bounds(self, mean: float, se: float, q: float) -> tuple[float, float, float]:
+        """(t against min_delta, low, high) of a gain ``mean`` with standard error ``se``."""
+        gap = mean - self.settings.min_delta
+        t = gap / se if se > 0 else math.copysign(math.inf, gap)
+        return t, mean - q * se, mean + q * se
 
     def _end(self, status: str, reason: str) -> None:
         self.status, self.reason = status, reason

@@ -93,3 +93,26 @@ def test_repeats_beyond_max_repeats_is_refused_with_a_working_value(make_repo, c
     assert "repeats (5) is more than max_repeats (3)" in result.err
     assert "example: - max_repeats: 5" in result.err
     assert not (repo / ".autoresearch").exists()
+
+
+
+# the same, but each run's noise is seeded by how many runs came before: repeatable
+SEEDED = NOISY.replace("print(", "random.seed(len(open(os.path.join(os.path.dirname("
+                       "os.path.realpath('runs.txt')), 'runs.txt')).readlines()))\nprint(")
+
+
+def test_the_session_learns_its_noise_from_the_pairs(make_repo, cli):
+    files = project("- repeats: 2\n")
+    files["exp.py"], files[".gitignore"] = SEEDED.format(v=5.0), "runs.txt\n"
+    repo = make_repo(files)
+    assert cli(repo, "setup", "--tag", "t1").code == 0
+    session = repo / ".autoresearch" / "session.json"
+    calibrated = json.loads(session.read_text())["decision"]
+    edit(repo, text=SEEDED.format(v=5.0) + "# a comment: the same code\n")
+    out = json.loads(cli(repo, "run", "-d", "no-op", "--json").out)
+    assert out["status"] == "discard"
+    pairs = len(out["champion_samples"])
+    assert pairs >= 2
+    learnt = json.loads(session.read_text())["decision"]
+    assert learnt["noise_df"] == calibrated["noise_df"] + pairs - 1
+    assert learnt["noise"] != calibrated["noise"]

@@ -101,3 +101,84 @@ def test_the_evidence_matches_scipy():
     assert (low, high) == pytest.approx((-statistics.fmean(gains) - half,
                                          -statistics.fmean(gains) + half))
     assert trial.status == "keep"
+
+
+def feed(trial, candidate, champion):
+    """Give the trial these runs in the order it asks for them, until it decides or a
+    side runs out."""
+    candidate, champion = list(candidate), list(champion)
+    while (side := trial.next_side()) is not None:
+        values = candidate if side == CANDIDATE else champion
+        if not values:
+            return
+        trial.add(side, values.pop(0))
+
+
+def test_one_slow_run_of_the_champion_is_not_a_keep():
+    # the candidate's first run is the champion's usual level; the champion's run beside
+    # it is 10 sigma slow (a timing outlier): one pair alone would say "much better"
+    trial = Trial(Settings(noise=1.0, noise_df=9), LOWER, 10.0)
+    feed(trial, [10.0], [20.0])
+    assert trial.status is None and trial.runs == 2  # it asks for another pair
+    feed(trial, [10.1], [9.9])
+    assert trial.status != "keep"
+
+
+def test_one_pair_that_agrees_with_the_first_run_is_a_keep():
+    trial = Trial(Settings(noise=1.0, noise_df=9), LOWER, 10.0)
+    feed(trial, [4.0], [10.0])  # 6 sigma better than the pair and the latest level
+    assert (trial.status, trial.runs) == ("keep", 2)
+
+
+def test_the_pairs_own_spread_is_never_discounted_by_a_quiet_calibration():
+    # calibrated at 0.1, but the pairs differ by 2.5 and 0.5: pooled with nine quiet
+    # degrees of freedom they would look sharp (t = 4.5); their own spread says t = 1.5
+    trial = Trial(Settings(noise=0.1, noise_df=9), LOWER, 10.0)
+    feed(trial, [10.0, 9.5], [12.5, 10.0])
+    assert trial.evidence.pairs == 2 and trial.status != "keep"
+    assert trial.evidence.p_value > 0.05
+
+
+def test_learning_pools_the_pairs_spread_with_the_calibration():
+    settings = Settings(noise=1.0, noise_df=9)
+    diffs = [3.0, -1.0, 2.0, 0.0]
+    learnt = settings.learn(diffs)
+    assert learnt.noise_df == 12
+    assert learnt.noise ** 2 == pytest.approx((9 * 1.0 + 3 * statistics.variance(diffs) / 2) / 12)
+    assert settings.learn([1.0]) == settings  # one pair tells nothing about the spread
+    rng = random.Random(3)
+    for _ in range(200):  # the machine is really twice as noisy as calibrated
+        settings = settings.learn([rng.gauss(0, 2 * math.sqrt(2)) for _ in range(4)])
+    assert settings.noise == pytest.approx(2.0, rel=0.1)
+
+
+def no_op_sessions(tail=0.0, quiet=1.0, sessions=150, length=30, seed=11):
+    """The no-op keep rate over sessions where the calibration saw ``quiet`` times the
+    real noise and runs are slow outliers (+5 sigma on average) with chance ``tail``; the
+    settings learn after each experiment, a keep moves the reference, as in the engine."""
+    rng = random.Random(seed)
+    kept = n = 0
+
+    def run():
+        slow = abs(rng.gauss(0, 5)) if rng.random() < tail else 0.0
+        return 10 + rng.gauss(0, 1) + slow
+
+    for _ in range(sessions):
+        calibration = [10 + rng.gauss(0, quiet) for _ in range(10)]
+        settings = Settings(noise=statistics.stdev(calibration), noise_df=9)
+        reference = statistics.fmean(calibration)
+        for _ in range(length):
+            trial = Trial(settings, LOWER, reference)
+            while (side := trial.next_side()) is not None:
+                trial.add(side, run())
+            settings = settings.learn(trial.diffs)
+            if trial.status == "keep":
+                reference = trial.value
+            kept, n = kept + (trial.status == "keep"), n + 1
+    return kept / n
+
+
+def test_heavy_tails_and_a_quiet_calibration_do_not_fake_improvements():
+    # without the guards these were 7% and 12%
+    assert no_op_sessions(tail=0.05) <= 0.05
+    assert no_op_sessions(quiet=0.6) <= 0.05
