@@ -103,8 +103,31 @@ def fmt_evidence(interval, p_value: float | None, pairs: int) -> str:
     the experiment had none."""
     if interval is None or p_value is None:
         return ""
+    return f"{pairs} pair{'' if pairs == 1 else 's'}: Δ in {_bounds(interval)}, {_p(p_value)}"
+
+
+def _bounds(interval) -> str:
     low, high = (f"{v:+.3g}" for v in interval)
-    return f"{pairs} pair{'' if pairs == 1 else 's'}: Δ in [{low}, {high}], p={p_value:.2g}"
+    return f"[{low}, {high}]"
+
+
+def _p(p_value: float) -> str:
+    return f"p={p_value:.2g}"
+
+
+ONE_RUN = "1 run, outside the noise band"  # a noisy candidate discarded after its first run
+
+
+def fmt_decided_by(interval, p_value: float | None, pairs: int, reason: str | None = None,
+                   *, short: bool = False) -> str:
+    """What a noisy metric's decision rested on, for people: the paired test (fmt_evidence;
+    ``short``, for a table cell: 'Δ [-1.6, -0.41] p=0.003 n=3'), or ONE_RUN for a
+    candidate discarded 'clearly worse' after one run; '' for any other experiment."""
+    if interval is None or p_value is None:
+        return ONE_RUN if reason == "clearly worse" else ""
+    if short:
+        return f"Δ {_bounds(interval)} {_p(p_value)} n={pairs}"
+    return fmt_evidence(interval, p_value, pairs)
 
 
 def fmt_pct(value: float | None, missing: str = "") -> str:

@@ -2,8 +2,9 @@
 
 ``session_info(root, want)`` walks the JSONL backwards to the current session's
 session_start and returns its tag, direction, metric, the details of the last ``want``
-experiment_done records (keyed by experiment number and by commit) and the crash errors
-counted. ``direction_for(root, hint)`` resolves the metric direction: session.json, else
+experiment_done records (keyed by experiment number and by commit; ``record_of`` finds
+one experiment's) and the crash errors counted; ``last_done(root, want)`` reads only those
+details. ``direction_for(root, hint)`` resolves the metric direction: session.json, else
 the JSONL's session_start, else the config, else lower_is_better.
 """
 
@@ -50,6 +51,15 @@ class SessionInfo:
             self.details.setdefault(str(d["commit"]), d)
 
 
+def record_of(details: dict, number: int, commit: str) -> dict | None:
+    """The details noted for experiment ``number`` at ``commit`` (by number, else by
+    commit when the number's record names another commit), or None."""
+    found = details.get(number)
+    if found is None or (found.get("commit") and found.get("commit") != commit):
+        found = details.get(commit)
+    return found
+
+
 def load_record(line: bytes) -> dict | None:
     """A JSONL line as a record with a details object, or None."""
     record = logs.parse_record(line)
@@ -62,10 +72,17 @@ def session_info(root, want: int = 30) -> SessionInfo:
     Two reads from the end: lines until ``want`` experiment_done records are parsed, then
     blocks searched for the error of every crash since the last session_start.
     """
-    info = SessionInfo()
-    path = paths.jsonl_path(root)
-    kept = 0
-    for line in tail.iter_lines_backward(path) if want > 0 else ():
+    info = last_done(root, want)
+    record = scan_back(paths.jsonl_path(root), info.crash_reasons)
+    if record:
+        info.note_start(record)
+    return info
+
+
+def last_done(root, want: int) -> SessionInfo:
+    """The last ``want`` experiment_done records of the current session, noted."""
+    info, kept = SessionInfo(), 0
+    for line in tail.iter_lines_backward(paths.jsonl_path(root)) if want > 0 else ():
         if START in line or kept >= want:
             break
         if DONE not in line:
@@ -74,9 +91,6 @@ def session_info(root, want: int = 30) -> SessionInfo:
         if record and record.get("action") == "experiment_done":
             info.note_done(record)
             kept += 1
-    record = scan_back(path, info.crash_reasons)
-    if record:
-        info.note_start(record)
     return info
 
 

@@ -17,15 +17,20 @@ The rules (reports/summarise.py reads the logs, reports/tally.py counts):
 - error / reason / duration_s / memory_gb of the experiments shown come from the JSONL
   records matched by experiment number and commit; crash_reasons counts the errors of the
   current session's records.
+- the paired test of a noisy metric's experiment (docs/decisions.md): p_value, interval
+  (of value - best, as decided) and pairs (its champion_samples) come from the same
+  records; an experiment without a test (a deterministic metric, a crash, a log written
+  before tests existed) has None in all three.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass, field
 
 from autoresearch_helpers.store.logs import escape_field
-from autoresearch_helpers.vocab import HIGHER, change_pct, inert
+from autoresearch_helpers.vocab import HIGHER, change_pct, fmt_decided_by, inert
 
 
 @dataclass
@@ -42,12 +47,47 @@ class Experiment:
     reason: str | None = None
     duration_s: float | None = None
     memory_gb: float | None = None
+    p_value: float | None = None  # the paired test's, None without one
+    interval: list[float] | None = None  # [low, high] of value - best, as decided
+    pairs: int | None = None  # the champion's runs beside it
+
+    def take(self, details: dict) -> None:
+        """Take what the experiment's experiment_done record says."""
+        self.error, self.reason = details.get("error"), details.get("reason")
+        self.duration_s = finite(details.get("duration_s"))
+        self.memory_gb = finite(details.get("memory_gb"))
+        for key, value in evidence_of(details).items():
+            setattr(self, key, value)
+
+    def decided_by(self, short: bool = False) -> str:
+        """The paired test (or the one run) its decision rested on, '' for none."""
+        return fmt_decided_by(self.interval, self.p_value, self.pairs or 0, self.reason,
+                              short=short)
 
     def to_json(self) -> dict:
         return {"experiment": self.number, "commit": self.commit, "value": self.value,
                 "delta": tidy(self.delta), "status": self.status,
                 "description": self.description, "error": self.error, "reason": self.reason,
-                "duration_s": self.duration_s, "memory_gb": self.memory_gb}
+                "duration_s": self.duration_s, "memory_gb": self.memory_gb,
+                "p_value": self.p_value, "interval": self.interval, "pairs": self.pairs}
+
+
+def finite(value) -> float | None:
+    """A finite number from a record (not a bool), else None."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
+
+
+def evidence_of(details: dict) -> dict:
+    """p_value, interval and pairs of a record's paired test (docs/formats.md), each None
+    when the record has none or holds something else there."""
+    bounds = details.get("interval")
+    interval = None
+    if isinstance(bounds, list) and len(bounds) == 2 and None not in map(finite, bounds):
+        interval = sorted(map(finite, bounds))
+    beside = details.get("champion_samples")
+    return {"p_value": finite(details.get("p_value")), "interval": interval,
+            "pairs": len(beside) if isinstance(beside, list) and beside else None}
 
 
 @dataclass

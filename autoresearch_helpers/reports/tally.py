@@ -12,6 +12,7 @@ import math
 from array import array
 from collections import deque
 
+from autoresearch_helpers.reports.session_log import record_of
 from autoresearch_helpers.reports.summary import Experiment, Summary
 from autoresearch_helpers.store import logs
 from autoresearch_helpers.vocab import HIGHER
@@ -21,10 +22,6 @@ NAN = float("nan")
 
 def _text(raw: bytes) -> str:
     return logs.unescape_field(raw.decode("utf-8", "replace"))
-
-
-def _num(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class Tally:
@@ -148,10 +145,7 @@ class Tally:
         value = None if status == "crash" else float(parts[2])
         delta = None if value is None or best is None or n == 0 else value - best
         exp = Experiment(n, commit, value, delta, status, _text(parts[4]))
-        found = details.get(n)
-        if found is None or (found.get("commit") and found.get("commit") != commit):
-            found = details.get(commit)
+        found = record_of(details, n, commit)
         if found:
-            exp.error, exp.reason = found.get("error"), found.get("reason")
-            exp.duration_s, exp.memory_gb = _num(found.get("duration_s")), _num(found.get("memory_gb"))
+            exp.take(found)
         return exp
