@@ -25,7 +25,7 @@ from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, iner
 FORMATS = ("table", "markdown", "csv", "tsv", "json")
 BLOCKS = "▁▂▃▄▅▆▇█"
 COLUMNS = ("experiment", "commit", "value", "delta", "status", "description", "error",
-           "duration_s", "memory_gb")
+           "duration_s", "memory_gb", "p_value", "interval_low", "interval_high", "pairs")
 COLOURS = {"keep": "\033[32m", "discard": "\033[33m", "crash": "\033[31m"}
 
 
@@ -98,9 +98,11 @@ def table(s, width: int = 100, colour: bool = False) -> list[str]:
     lines = [inert(title), *headline(s)]
     if not s.recent:
         return lines
+    tested = any(e.decided_by() for e in s.recent)  # a column only when a row has a test
     cells = [(str(e.number), inert(e.commit[:9]), fmt_value(e.value),
-              fmt_value(e.delta, sign=True), inert(e.status)) for e in s.recent]
-    heads = ("#", "commit", "value", "delta", "status")
+              fmt_value(e.delta, sign=True), inert(e.status))
+             + ((e.decided_by(short=True),) if tested else ()) for e in s.recent]
+    heads = ("#", "commit", "value", "delta", "status") + (("evidence",) if tested else ())
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
     rest = max(width - sum(widths) - 2 * len(widths) - 2, 12)
 
@@ -126,23 +128,32 @@ def markdown(s) -> list[str]:
                    f"{direction_words(s.direction)})"), ""]
     lines += [f"- {line}" for line in headline(s)]
     if s.recent:
-        lines += ["", "| # | commit | value | delta | status | description |",
-                  "|---:|---|---:|---:|---|---|"]
+        tested = any(e.decided_by() for e in s.recent)
+        lines += ["", "| # | commit | value | delta | status | "
+                  + ("evidence | " if tested else "") + "description |",
+                  "|---:|---|---:|---:|---|" + ("---|" if tested else "") + "---|"]
         for e in s.recent:
             desc = e.description + (f" [{e.error}]" if e.error else "")
             value = fmt_value(e.value, missing="")
             delta = fmt_value(e.delta, sign=True, missing="")
+            test = f"{e.decided_by()} | " if tested else ""
             lines.append(inert(f"| {e.number} | `{e.commit}` | {value} | {delta} | "
-                               f"{e.status} | {cell(desc)} |"))
+                               f"{e.status} | {test}{cell(desc)} |"))
     return lines
 
 
 def write_rows(s, out, fmt: str) -> None:
-    """The experiments shown, one row each, full precision; empty cells for missing values."""
+    """The experiments shown, one row each, full precision; empty cells for missing values
+    (the paired test's columns are empty for an experiment without one)."""
     def plain(value) -> str:
         return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
-    rows = [[plain(e.to_json()[c]) for c in COLUMNS] for e in s.recent]
+    def fields(e) -> dict:
+        data = e.to_json()
+        data["interval_low"], data["interval_high"] = data.pop("interval") or (None, None)
+        return data
+
+    rows = [[plain(fields(e)[c]) for c in COLUMNS] for e in s.recent]
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)

@@ -77,9 +77,10 @@ def test_tsv_parses_back_with_unescape(lower, cli):
     r = cli(lower, "results", "--format", "tsv")
     lines = r.out.splitlines()
     assert lines[0].split("\t") == ["experiment", "commit", "value", "delta", "status",
-                                    "description", "error", "duration_s", "memory_gb"]
+                                    "description", "error", "duration_s", "memory_gb",
+                                    "p_value", "interval_low", "interval_high", "pairs"]
     fields = [line.split("\t") for line in lines[1:]]
-    assert all(len(f) == 9 for f in fields)
+    assert all(len(f) == 13 and f[9:] == ["", "", "", ""] for f in fields)  # no paired test
     assert [logs.unescape_field(f[5]) for f in fields][1:3] == ["tab\there", "new\nline"]
 
 
