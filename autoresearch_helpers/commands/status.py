@@ -9,7 +9,7 @@ import json
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
-from autoresearch_helpers.reports.status_text import brief_lines
+from autoresearch_helpers.reports.status_text import brief_lines, with_evidence
 from autoresearch_helpers.store import session
 from autoresearch_helpers.vocab import inert
 
@@ -55,6 +55,6 @@ def as_json(root, state, last: int) -> dict:
         "experiments": state.experiments, "keep": counts.get("keep", 0),
         "discard": counts.get("discard", 0), "crash": counts.get("crash", 0),
         "crash_streak": state.crash_streak, "editable": state.editable,
-        "readonly": state.readonly, "recent": state.recent[-last:],
+        "readonly": state.readonly, "recent": with_evidence(root, state.recent[-last:]),
         "stop_requested": session.stop_requested(root), "interrupted": state.pending is not None,
     }

@@ -1,13 +1,19 @@
 """The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on.
 
 Every line is inert (vocab.inert): descriptions, names and file names come from the logs
-and the configuration, and show their control characters as escapes."""
+and the configuration, and show their control characters as escapes. The recent entries
+are the session state's; the paired test of each (p_value, interval, pairs) is read from
+the JSONL's last records (``with_evidence``)."""
 
 from __future__ import annotations
 
+from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.reports.session_log import last_done, record_of
+from autoresearch_helpers.reports.summary import evidence_of
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import CRASH, change_pct, direction_words, fmt_value, inert
+from autoresearch_helpers.vocab import (
+    CRASH, change_pct, direction_words, fmt_decided_by, fmt_value, inert)
 
 
 def budget_text(state: State) -> str:
@@ -34,11 +40,24 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
                  f"{counts.get('keep', 0)} keep, {counts.get('discard', 0)} discard, "
                  f"{counts.get('crash', 0)} crash · crash streak {state.crash_streak}")
     recent = [r for r in state.recent if r.get("n", 0) > 0][-last:] if last > 0 else []
-    for r in recent:
+    for r in with_evidence(root, recent):
         what = r["error"] if r["status"] == CRASH else fmt_value(r.get("value"))
-        lines.append(f"  #{r['n']} {r['status']:<7} {what:<12} {r['description'][:100]}")
+        test = fmt_decided_by(r["interval"], r["p_value"], r["pairs"] or 0, r.get("reason"))
+        lines.append(f"  #{r['n']} {r['status']:<7} {what:<12} {r['description'][:100]}"
+                     + (f" · {test}" if test else ""))
     if state.pending is not None:
         lines.append("an experiment was interrupted: the next 'autoresearch run' repairs it")
     lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
                                        else "no"))
     return [inert(line) for line in lines]
+
+
+def with_evidence(root, entries: list[dict]) -> list[dict]:
+    """The state's recent ``entries``, each with the p_value, interval and pairs of its
+    paired test (None without one, or when the JSONL cannot be read)."""
+    try:
+        details = last_done(root, len(entries)).details
+    except AutoresearchError:  # status shows the state even when the log is unreadable
+        details = {}
+    return [{**r, **evidence_of(record_of(details, r.get("n"), r.get("commit")) or {})}
+            for r in entries]
