@@ -11,7 +11,8 @@ from autoresearch_helpers.reports.summary import clip
 from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
 
 STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
-RECENT_HEADS = ("#", "commit", "value", "delta", "status", "time", "mem", "description")
+RECENT_HEADS = ("#", "commit", "value", "delta", "status", "evidence", "time", "mem",
+                "description")
 RIGHT = {"#", "value", "delta", "time", "mem"}
 
 
@@ -78,15 +79,20 @@ def chart(s, width: int, height: int):
 def recent(s, width: int, rows: int):
     """(column heads, rows of cells) of the recent experiments, newest first.
 
-    A cell is (text, style or None); time and mem only on a wide terminal with the data."""
+    A cell is (text, style or None); the paired test's evidence (a noisy metric) from 100
+    columns, time and mem from 110, each only when a row shown has it."""
     shown = list(reversed(s.recent))[:max(rows, 0)]
     extra = width >= 110 and any(e.duration_s is not None or e.memory_gb is not None
                                  for e in shown)
-    heads = [h for h in RECENT_HEADS if extra or h not in ("time", "mem")]
+    tested = width >= 100 and any(e.decided_by() for e in shown)
+    heads = [h for h in RECENT_HEADS if (extra or h not in ("time", "mem"))
+             and (tested or h != "evidence")]
     table = []
     for e in shown:
         cells = [(str(e.number), None), (inert(e.commit[:7]), None), (fmt_value(e.value), None),
                  (fmt_value(e.delta, sign=True), None), (e.status, STATUS_STYLE.get(e.status))]
+        if tested:
+            cells.append((e.decided_by(short=True), None))
         if extra:
             cells += [(seconds(e.duration_s), None), (gb(e.memory_gb), None)]
         desc = e.description + (f" [{e.error}]" if e.error else "")
