@@ -7,7 +7,9 @@ JSON (for programs reading the report) with ``<``, ``>`` and ``&`` written as ``
 so no description can close the ``<script>`` element.
 
 Input: experiments as dicts with the keys of :data:`FIELDS`, oldest first, the baseline
-(number 0) included; ``best`` is the running best after each one.
+(number 0) included; ``best`` is the running best after each one. On a noisy metric the
+table has an evidence column: the paired test each decision rested on (p_value, interval,
+pairs; vocab.fmt_decided_by), sorted by p.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import json
 from html import escape
 
 from autoresearch_helpers.reports.svg import fmt, progress_svg
-from autoresearch_helpers.vocab import direction_words, fmt_value, is_better
+from autoresearch_helpers.vocab import direction_words, fmt_decided_by, fmt_value, is_better
 
 FIELDS = ("number", "commit", "value", "delta", "status", "description", "duration_s",
-          "memory_gb", "error", "reason", "best")
+          "memory_gb", "error", "reason", "p_value", "interval", "pairs", "best")
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px;color:#222;
@@ -41,6 +43,7 @@ th{background:#f0f0f0;cursor:pointer;user-select:none;white-space:nowrap}
 th.asc::after{content:" \\25B2"}th.desc::after{content:" \\25BC"}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.desc{white-space:pre-wrap;word-break:break-word;max-width:520px}
+td.ev{white-space:nowrap;font-variant-numeric:tabular-nums}
 code{font-family:ui-monospace,Menlo,Consolas,monospace}
 tr.keep td.st{color:#1a7f1a;font-weight:600}tr.crash td.st{color:#c62828;font-weight:600}
 tr.discard td.st{color:#777}
@@ -68,6 +71,9 @@ SORT_SCRIPT = """
 """
 
 COLUMNS = ("#", "commit", "value", "delta", "status", "description", "duration", "memory", "error")
+EVIDENCE = 5  # where the evidence column goes, when an experiment has a paired test
+HINTS = {"evidence": "the paired runs beside the best commit: the interval of "
+                     "Δ = this experiment − the best at the level the decision used, and p"}
 
 
 def script_json(data) -> str:
@@ -119,7 +125,13 @@ def _num(value, text) -> tuple[str, str]:
     return text, repr(float(value))
 
 
-def _row(e: dict) -> str:
+def evidence(e: dict) -> str:
+    """The paired test (or the one run) an experiment's decision rested on, '' for none."""
+    return fmt_decided_by(e.get("interval"), e.get("p_value"), e.get("pairs") or 0,
+                          e.get("reason"))
+
+
+def _row(e: dict, tested: bool) -> str:
     value = _num(e["value"], fmt(e["value"])) if e["status"] != "crash" else ("crash", "")
     delta = _num(e.get("delta"), fmt_value(e.get("delta"), sign=True))
     duration = _num(e.get("duration_s"), f"{e.get('duration_s') or 0:.1f} s")
@@ -133,6 +145,9 @@ def _row(e: dict) -> str:
         ("desc", (e.get("description") or "", e.get("description") or "")),
         ("num", duration), ("num", memory), ("", (error, error)),
     ]
+    if tested:
+        p_value = e.get("p_value")
+        cells.insert(EVIDENCE, ("ev", (evidence(e), "" if p_value is None else repr(p_value))))
     tds = []
     for i, (cls, (shown, key)) in enumerate(cells):
         inner = f"<code>{escape(shown)}</code>" if i == 1 else escape(shown)
@@ -149,8 +164,11 @@ def render(experiments: list[dict], info: dict) -> str:
     """
     title = f"autoresearch report: {info.get('tag') or 'session'}"
     chart = progress_svg(experiments, metric=info["metric"], direction=info["direction"])
-    head_cells = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
-    rows = "\n".join(_row(e) for e in experiments)
+    tested = any(evidence(e) for e in experiments)
+    heads = [*COLUMNS[:EVIDENCE], "evidence", *COLUMNS[EVIDENCE:]] if tested else COLUMNS
+    head_cells = "".join(f'<th title="{escape(HINTS[c])}">{escape(c)}</th>' if c in HINTS
+                         else f"<th>{escape(c)}</th>" for c in heads)
+    rows = "\n".join(_row(e, tested) for e in experiments)
     data = {"info": info, "experiments": [{k: e.get(k) for k in FIELDS} for e in experiments]}
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -73,6 +73,16 @@ class Page(HTMLParser):
         return [a for _, a in self.tags if "mark" in (a.get("class") or "").split()]
 
 
+def add_tests(root, tests: dict) -> None:
+    """Give experiments of the JSONL a noisy metric's fields: number -> the details to add
+    (p_value, interval, champion_samples, reason)."""
+    path = root / ".claude" / "logs" / "autoresearch.jsonl"
+    records = [json.loads(line) for line in path.read_text().split("\n") if line]
+    for record in records:
+        record["details"].update(tests.get(record["details"].get("experiment"), {}))
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
 def report(cli, root, *args):
     result = cli(root, "report", "--html", str(root / "report.html"), *args)
     assert result.code == 0, result
@@ -282,7 +292,13 @@ def test_screenshot_in_headless_chromium(cli, tmp_path):
             pytest.fail("chromium is not installed (apt-get install -y chromium)")
         pytest.skip("chromium is not installed")
     write_session(tmp_path, [1.0, 0.98, 1.01, None, 0.95, 0.97, 0.94], descriptions=HOSTILE)
-    report(cli, tmp_path)
+    add_tests(tmp_path, {  # a noisy metric: paired tests, and one run clearly worse
+        1: {"p_value": 0.0031, "interval": [-0.031, -0.0094], "champion_samples": [1.0] * 4},
+        2: {"reason": "clearly worse"},
+        4: {"p_value": 0.049, "interval": [-0.052, -0.00071], "champion_samples": [1.0] * 2},
+        5: {"p_value": 1.0, "interval": [-0.012, 0.047], "champion_samples": [1.0]}})
+    text, _ = report(cli, tmp_path)
+    assert ">evidence</th>" in text and "4 pairs: Δ in [-0.031, -0.0094], p=0.0031" in text
     shot = tmp_path / "shot.png"
     proc = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
