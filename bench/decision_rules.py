@@ -113,7 +113,8 @@ class Repeats5:
 
 class Sequential:
     """The new default: a 10-run calibration at setup, then the engine's Trial for each
-    experiment (the reference becomes the kept candidate's mean)."""
+    experiment (the reference becomes the kept candidate's mean, and the noise learns from
+    each experiment's pairs, as the engine's session does)."""
 
     name = "new default"
     CALIBRATION = 10
@@ -127,6 +128,7 @@ class Sequential:
         trial = Trial(self.settings, LOWER, reference=self.reference)
         while (side := trial.next_side()) is not None:
             trial.add(side, metric.run(candidate if side == CANDIDATE else champion))
+        self.settings = self.settings.learn(trial.diffs)
         if trial.status == KEEP:
             self.reference = trial.value
         return trial.status == KEEP, trial.runs

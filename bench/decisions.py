@@ -28,7 +28,7 @@ narrow). With noise relative to the level, the three simulated noise levels diff
 by seed and the small level-dependence of the noise: the rules are scale-free.
 The targets of the new default are printed with PASS/FAIL; nothing here asserts.
 
-    python bench/decisions.py [--quick] [--seed 12] [--real-runs 2000] [--skip-real]
+    python bench/decisions.py [--quick] [--seed 12] [--real-runs 5000] [--skip-real]
 """
 
 from __future__ import annotations
@@ -83,12 +83,25 @@ def sessions(rule_cls, new_metric, count: int) -> Tally:
     return tally
 
 
-def trials(new_metric, sigma: float, count: int) -> dict:
+def fresh_noops(rule_cls, stream: list[float]) -> Tally:
+    """No-op edits, each against a fresh champion (the rule's own baseline), replayed from
+    the recorded stream until it runs out."""
+    tally, metric = Tally(), Replay(stream)
+    try:
+        while True:
+            rule = rule_cls()
+            rule.start(metric)
+            tally.add(*rule.decide(metric, 1.0, 1.0))
+    except Exhausted:
+        return tally
+
+
+def trials(new_metric, sigma: float, count: int, effects=EFFECTS) -> dict:
     """``count`` single candidates per effect and rule, each against a fresh champion (the
     rules and effects interleaved, so that a slow drift of the machine hits all alike)."""
-    out = {(rule.name, k): Tally() for rule in RULES for k in EFFECTS}
+    out = {(rule.name, k): Tally() for rule in RULES for k in effects}
     for _ in range(count):
-        for k in EFFECTS:
+        for k in effects:
             for rule_cls in RULES:
                 metric, rule = new_metric(), rule_cls()
                 rule.start(metric)
@@ -96,9 +109,13 @@ def trials(new_metric, sigma: float, count: int) -> dict:
     return out
 
 
-def measure(label: str, session_metric, trial_metric, sigma, n_sessions, n_trials) -> dict:
+def measure(label: str, session_metric, trial_metric, sigma, n_sessions, n_trials,
+            stream=None) -> dict:
+    """Every cell of one metric; with a recorded ``stream``, the no-op cells replay it."""
     started = time.perf_counter()
-    res = trials(trial_metric, sigma, n_trials)
+    res = trials(trial_metric, sigma, n_trials, EFFECTS[1:] if stream else EFFECTS)
+    for rule_cls in RULES if stream else ():
+        res[rule_cls.name, 0] = fresh_noops(rule_cls, stream)
     for rule_cls in RULES:
         res[rule_cls.name, "session"] = sessions(rule_cls, session_metric(), n_sessions)
     print(f"  measured {label} in {time.perf_counter() - started:.0f} s", file=sys.stderr,
@@ -178,7 +195,7 @@ def real(stream_runs: int, n_trials: int) -> tuple[str, dict]:
         sigma = 0.95 / 4
         print(f"  (too noisy for a -4..+4 sigma range: gains sized as if sigma = {sigma:.1%})")
     res = measure("real", lambda: (lambda r=Replay(stream): r), lambda: timed, sigma,
-                  10 ** 6, n_trials)
+                  10 ** 6, n_trials, stream)
     return "real timing", res
 
 
@@ -188,7 +205,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--sessions", type=int, help="simulated no-op sessions (400)")
     parser.add_argument("--trials", type=int, help="simulated trials per effect (2000)")
-    parser.add_argument("--real-runs", type=int, help="recorded no-op runs (2000)")
+    parser.add_argument("--real-runs", type=int, help="recorded no-op runs (5000)")
     parser.add_argument("--real-trials", type=int, help="real trials per effect (30)")
     parser.add_argument("--skip-real", action="store_true")
     args = parser.parse_args(argv)
@@ -200,7 +217,7 @@ def main(argv=None) -> int:
           f"of {DRIFT} sigma per run.")
     rows = simulated(args.seed, n_sessions, n_trials)
     if not args.skip_real:
-        rows.append(real(args.real_runs or (300 if quick else 2000),
+        rows.append(real(args.real_runs or (500 if quick else 5000),
                          args.real_trials or (8 if quick else 30)))
     report(rows)
     return 0
