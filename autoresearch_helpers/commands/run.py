@@ -11,7 +11,7 @@ from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import logs, session
 from autoresearch_helpers.vocab import (
-    CRASH, KEEP, fmt_delta, fmt_evidence, fmt_value, inert, short)
+    CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short)
 
 TAIL_LINES = 30
 
@@ -62,11 +62,9 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     else:
         head = (f"experiment {o.number}: {o.status.upper()} ({o.reason}) · {metric} "
                 f"{fmt_value(o.value)} ({fmt_delta(o.delta)} vs best {fmt_value(o.prev)})")
-    evidence = fmt_evidence(o.interval, o.p_value, len(o.champion_samples))
+    evidence = fmt_decided_by(o.interval, o.p_value, len(o.champion_samples), o.reason)
     if evidence:
         head += f" · {evidence}"
-    elif o.reason == "clearly worse":
-        head += " · 1 run, outside the noise band"
     if o.status != KEEP:
         head += "; reverted to the best commit"
     lines.append(head)
