@@ -22,6 +22,7 @@ VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.
     "run": "run one experiment of the change now in the working tree",
     "status": "the session state: best, counts, recent experiments",
     "stop": "ask the loop to stop after the current experiment",
+    "sessions": "every session of this repository and its state",
     "results": "the results summary: counts, best, trend, recent experiments",
     "query": "apply a jq filter to each record of the JSONL log",
     "dashboard": "the terminal dashboard (one frame when not on a terminal)",

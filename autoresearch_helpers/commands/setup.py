@@ -12,17 +12,17 @@ from pathlib import Path
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
-from autoresearch_helpers.engine import calibrate, champion, git, gitguard, process, scope
+from autoresearch_helpers.engine import (
+    calibrate, champion, git, gitguard, process, scope, switch)
 from autoresearch_helpers.engine.measure import Plan, measure, run_verify
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
-from autoresearch_helpers.store import journal, logs, session
+from autoresearch_helpers.store import journal, logs, session, sessions
 from autoresearch_helpers.store.session import Point, State
 from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
               "metric_direction", "metric_parse", "time_budget", "verify_command", "min_delta")
 
@@ -31,6 +31,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("target", nargs="?", help="the file the agent edits (default: detected)")
     parser.add_argument("--tag", help="session tag; the branch is autoresearch/<tag> "
                                       "(default: today as e.g. nov21, made unique)")
+    parser.add_argument("--from", dest="from_ref", metavar="REF",
+                        help="a new session's starting commit or branch (default: the "
+                             "current session's base, else HEAD)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--calibrate", nargs="?", type=_runs, const=calibrate.CALIBRATION_RUNS,
                         metavar="N", help="measure the baseline's noise over N runs (default "
@@ -45,31 +48,6 @@ def _runs(text: str) -> int:
     return int(text)
 
 
-def default_tag(now: float | None = None) -> str:
-    """English lowercase month + day (nov21), whatever the locale."""
-    t = time.localtime(now)
-    return f"{MONTHS[t.tm_mon - 1]}{t.tm_mday}"
-
-
-def choose_tag(root, wanted: str | None) -> str:
-    if wanted is not None:
-        name = f"autoresearch/{wanted}"
-        valid = git.git(root, "check-ref-format", "--branch", name, check=False).strip()
-        if not wanted or "/" in wanted or valid != name:
-            raise UsageError(f"--tag {wanted!r} cannot be part of a branch name "
-                             "(example: --tag nov21-lr)")
-        if git.ref_exists(root, f"refs/heads/autoresearch/{wanted}"):
-            raise UsageError(f"branch autoresearch/{wanted} already exists; choose another "
-                             f"--tag, or check it out to resume its session")
-        return wanted
-    base = default_tag()
-    tag, n = base, 1
-    while git.ref_exists(root, f"refs/heads/autoresearch/{tag}"):
-        n += 1
-        tag = f"{base}-{n}"
-    return tag
-
-
 def run(args) -> int:
     root = Path(paths.find_root())
     overrides = overrides_from_args(args)
@@ -77,28 +55,43 @@ def run(args) -> int:
         overrides["target_file"] = args.target
     state = session.load(root)
     logs.check_appendable(root)  # before the branch, and not after the baseline's run
-    if state is not None and state.champion is not None:
-        return _resume(root, state, args, overrides)
+    target = overrides.get("target_file")
+    same = state is not None and args.tag in (None, state.tag) and not (
+        target and target not in state.editable)
+    if same and args.from_ref:
+        raise UsageError(f"--from starts a new session; session {state.tag} already exists "
+                         f"(a new one: autoresearch setup --tag <new-tag> --from {args.from_ref})")
+    if same and state.champion is not None:
+        return _resume(root, state, args)
+    if not same and args.tag and sessions.load_parked(root, args.tag) is not None:
+        with session.Lock(root, "setup"):
+            notes = switch.bring_back(root, args.tag, state, target)
+        return _resume(root, session.load(root), args, notes)
     if not git.has_commits(root):
         raise AutoresearchError("this repository has no commit yet: commit your project "
                                 "first (git add -A && git commit -m init)")
+    if state is not None and not same and args.tag == state.tag:
+        raise UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work on "
+                         f"{target} start a new session with another tag: autoresearch "
+                         f"setup --tag <new-tag> {target}")
     cfg = load_config(root, overrides)
-    if state is None:
-        dirty = git.dirty_tracked(root)
-        if dirty:
-            listed = "\n  ".join(dirty[:20]) + ("\n  ..." if len(dirty) > 20 else "")
-            raise AutoresearchError(
-                f"uncommitted changes to tracked files; commit or stash them first "
-                f"(nothing was changed):\n  {listed}")
+    switch.refuse_dirty(root)
+    if state is None or not same:
         _refuse_tracked_own_files(root)
+        tag = switch.choose_tag(root, args.tag)
+        base = switch.start_point(root, args.from_ref, state)
     with session.Lock(root, "setup"):
         notes = []
+        if state is not None and not same:
+            notes.append(switch.park(root, state))
+            state = None
         if state is None:
             notes += filter(None, [champion.remove(root)])  # an older session's worktree
-            state = _start(root, cfg, args.tag)
+            state = _start(root, cfg, tag, base)
         else:  # an earlier setup stopped before its baseline: take the new config
             notes.append(f"resuming the setup of session {state.tag} (no baseline yet)")
             _ensure_branch(root, state)
+            state.base_commit = git.head(root)  # no experiment yet: the fixes are the base
             _apply_config(root, state, cfg)
             session.save(root, state)
         return _baseline(root, state, cfg, args, notes)
@@ -116,12 +109,10 @@ def _refuse_tracked_own_files(root) -> None:
             "git rm --cached -r -- " + " ".join(tracked[:5]) + " && git commit")
 
 
-def _start(root, cfg: Config, wanted_tag) -> State:
-    tag = choose_tag(root, wanted_tag)
+def _start(root, cfg: Config, tag: str, base: str) -> State:
     branch = f"autoresearch/{tag}"
-    base = git.head(root)
     git.add_excludes(root, list(paths.OWN_FILES))
-    git.create_branch(root, branch)
+    git.create_branch(root, branch, base)
     state = State(tag=tag, branch=branch, root=str(root), base_commit=base, config={},
                   editable=[], readonly=[], metric_name="", direction="",
                   started_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -222,15 +213,10 @@ def _calibrated(root, plan: Plan, runs: int | None):
     return m
 
 
-def _resume(root, state: State, args, overrides: dict) -> int:
-    target = overrides.get("target_file")
-    if target and target not in state.editable:
-        raise UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work "
-                         f"on {target} start a new session: "
-                         f"autoresearch setup --tag <new-tag> {target}")
+def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
     with session.Lock(root, "setup"):
         _ensure_branch(root, state)
-        notes = recover(root, state, git.head(root))
+        notes = (notes or []) + recover(root, state, git.head(root))
         session.clear_stop(root)
         state.active = True
         if not state.git_prints:  # a session from before .git was watched

@@ -10,7 +10,7 @@ import json
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.reports.status_text import brief_lines, with_evidence
-from autoresearch_helpers.store import session
+from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.vocab import inert
 
 NO_SESSION = "no autoresearch session in this repository (start one with: autoresearch setup)"
@@ -47,7 +47,9 @@ def as_json(root, state, last: int) -> dict:
         return {"active": False}
     champion, baseline, counts = state.champion, state.baseline, state.counts
     return {
-        "active": state.active, "tag": state.tag, "branch": state.branch,
+        "active": sessions.phase(root, state) == sessions.ACTIVE,
+        "state": sessions.phase(root, state),
+        "tag": state.tag, "branch": state.branch,
         "metric": state.metric_name, "direction": state.direction,
         "best": champion.value if champion else None,
         "best_commit": champion.commit if champion else None,

@@ -188,8 +188,8 @@ def tracked_patch(root) -> bytes:
                           cwd=root, capture_output=True, stdin=subprocess.DEVNULL).stdout
 
 
-def create_branch(root, branch: str) -> None:
-    git(root, "checkout", "-q", "-b", branch)
+def create_branch(root, branch: str, start: str | None = None) -> None:
+    git(root, "checkout", "-q", "-b", branch, *([start] if start else []))
 
 
 def checkout(root, branch: str) -> None:

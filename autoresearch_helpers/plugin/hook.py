@@ -6,8 +6,8 @@ Claude Code runs it before each Edit, Write, MultiEdit and NotebookEdit call (se
     {"hook_event_name": "PreToolUse", "cwd": "/repo", "tool_name": "Edit",
      "tool_input": {"file_path": "/repo/train.py", ...}}          # NotebookEdit: notebook_path
 
-When the file lies in a git repository with an active session (``.autoresearch/session.json``
-says ``"active": true``, no stop was requested, and HEAD is on the session's branch), an
+When the file lies in a git repository with an active session (store/sessions.py ``phase``:
+marked active by setup, no stop requested, not finished; and HEAD is on its branch), an
 edit the session's scope does not allow is denied with the PreToolUse decision output;
 Claude Code shows the reason to the agent::
 
@@ -36,7 +36,7 @@ from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.engine import git  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.engine.scope import Scope  # noqa: E402
-from autoresearch_helpers.store import session  # noqa: E402
+from autoresearch_helpers.store import session, sessions  # noqa: E402
 
 EDIT_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
               "NotebookEdit": "notebook_path"}
@@ -60,10 +60,8 @@ def edited_path(event: dict) -> str | None:
 def active_session(root: str):
     """The session state when a loop is active in ``root``; None otherwise."""
     state = session.load(root)
-    if state is None or not state.active:
-        return None
-    if session.stop_requested(root):
-        return None  # the loop was asked to end: the user edits freely again
+    if state is None or sessions.phase(root, state) != sessions.ACTIVE:
+        return None  # stopped or finished: the user edits freely again
     if git.current_branch(root) != state.branch:
         return None  # the user switched to another branch: not the loop's work tree
     return state

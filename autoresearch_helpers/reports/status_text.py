@@ -10,7 +10,7 @@ from __future__ import annotations
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.reports.session_log import last_done, record_of
 from autoresearch_helpers.reports.summary import evidence_of
-from autoresearch_helpers.store import session
+from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.store.session import State
 from autoresearch_helpers.vocab import (
     CRASH, change_pct, direction_words, fmt_decided_by, fmt_value, inert)
@@ -23,7 +23,8 @@ def budget_text(state: State) -> str:
 
 def brief_lines(root, state: State, last: int = 5) -> list[str]:
     champion, baseline, counts = state.champion, state.baseline, state.counts
-    lines = [f"session {state.tag} on {state.branch} · metric {state.metric_name} "
+    lines = [f"session {state.tag} ({sessions.phase(root, state)}) on {state.branch} · "
+             f"metric {state.metric_name} "
              f"({direction_words(state.direction)})",
              "editable: " + ", ".join(state.editable)
              + (" · read-only: " + ", ".join(state.readonly) if state.readonly else "")

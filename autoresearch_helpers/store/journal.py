@@ -111,7 +111,7 @@ def mend_logs(root, state: State) -> list[str]:
             lost.append(f"{name} was cut or deleted ({now[key]} bytes, "
                         f"{state.log_sizes[key]} before)")
     if any(line.startswith("results.tsv") for line in lost):
-        rows = logs.rebuild_tsv(root)
+        rows = logs.rebuild_tsv(root, state.tag)
         lost.append(f"results.tsv was rebuilt from the JSONL log ({rows} rows)")
     if lost:
         state.log_sizes = logs.sizes(root)

@@ -159,14 +159,15 @@ def append_tsv(root, commit: str, metric: str, value: float | None, status: str,
     append_line(ensure_tsv(root), "\t".join(fields), fault="tsv")
 
 
-def rebuild_tsv(root) -> int:
-    """Write results.tsv anew from the experiment_done events of the JSONL log (the old
-    file, if any, is kept as results.tsv.damaged); the number of rows."""
+def rebuild_tsv(root, tag: str) -> int:
+    """Write results.tsv anew from session ``tag``'s experiment_done events in the JSONL
+    log (the old file, if any, is kept as results.tsv.damaged); the number of rows."""
     path = paths.tsv_path(root)
     lines = [TSV_HEADER]
     for record in read_jsonl(root):
         d = record.get("details") or {}
-        if record.get("action") != "experiment_done" or d.get("status") not in STATUSES:
+        if (record.get("action") != "experiment_done" or d.get("status") not in STATUSES
+                or record.get("tag") != tag):
             continue
         value = None if d["status"] == CRASH else d.get("value")
         lines.append("\t".join([str(d.get("commit") or "-"), escape_field(d.get("metric", "")),

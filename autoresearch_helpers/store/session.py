@@ -129,7 +129,11 @@ def session_file(root) -> str:
 
 def load(root) -> State | None:
     """The session state, or None when there is no session in this repository."""
-    path = session_file(root)
+    return load_file(session_file(root))
+
+
+def load_file(path) -> State | None:
+    """The session state in ``path`` (the current one, or a parked one), None if missing."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -158,7 +162,12 @@ def save(root, state: State) -> None:
     leaves the old file as it was. No fsync: the guarantee is against a killed process,
     not a power cut.
     """
-    folder, path = paths.state_dir(root), session_file(root)
+    save_file(session_file(root), state)
+
+
+def save_file(path, state: State) -> None:
+    """:func:`save` to ``path``."""
+    folder = os.path.dirname(path)
     tmp = os.path.join(folder, f".session.{os.getpid()}.tmp")
     faults.reach("session-before")
     try:
