@@ -44,15 +44,20 @@ def cards(s, width: int) -> list[tuple[str, list[tuple[str, str | None]]]]:
         counts.append((f"{label}{value}", style))
     best = s.best or {}
     better = (s.improvement_pct or 0) > 0
+    champion = [(fmt_value(best.get("value")) + (f" #{best['experiment']}" if best else ""),
+                 "bold green")]
     items = [("experiments", [(str(s.experiments), "bold")]),
              ("keep·disc·crash" if width >= 110 else "k/d/c", counts),
              ("baseline", [(fmt_value((s.baseline or {}).get("value")), None)]),
-             ("best", [(fmt_value(best.get("value")) + (f" #{best['experiment']}" if best else ""),
-                        "bold green")]),
+             ("best", champion),
              ("improvement", [(fmt_pct(s.improvement_pct) or "-",
                                "bold green" if better else "bold")])]
     if width >= 110 and s.keep_rate is not None:
         items.insert(2, ("keep rate", [(f"{s.keep_rate:.0%}", None)]))
+    room = width // len(items) - 4  # a card's share of the width, less border and padding
+    commit = inert(best.get("commit", "")[:7])
+    if commit and len(champion[0][0]) + 1 + len(commit) <= room:  # where it fits
+        champion.append((" " + commit, "green"))
     return items
 
 

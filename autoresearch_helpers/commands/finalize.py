@@ -29,7 +29,7 @@ from autoresearch_helpers.reports.finalize_text import Kept
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import KEEP, LOWER, inert
+from autoresearch_helpers.vocab import KEEP, LOWER, fmt_value, inert, short
 
 
 def add_arguments(parser) -> None:
@@ -90,8 +90,21 @@ def branch_name(root, requested: str | None, default: str) -> str:
     return name
 
 
-def summary_info(root, state: State) -> tuple[dict, list]:
-    """The session's numbers and its kept experiments, from the logs (or session.json)."""
+def disagreement(state: State, found) -> str | None:
+    """Why the logs' champion (reports/summary.py: the last keep) is not session.json's,
+    or None when they agree (or the logs name none)."""
+    best = found.best if found is not None else None
+    if not best or state.champion.commit.startswith(best["commit"] or "-"):
+        return None
+    return (f"the logs name {best['commit']} ({fmt_value(best['value'])}) as the session's "
+            f"best, session.json names {short(state.champion.commit)} "
+            f"({fmt_value(state.champion.value)}): finalize collects the latter, which the "
+            "branch holds")
+
+
+def summary_info(root, state: State) -> tuple[dict, list, str | None]:
+    """The session's numbers and its kept experiments, from the logs (or session.json),
+    and what is wrong when the logs' best is not session.json's champion."""
     tag = state.tag
     try:
         found = load_summary(root, last=EVERY, tag=tag)
@@ -102,16 +115,17 @@ def summary_info(root, state: State) -> tuple[dict, list]:
     base_value = state.baseline.value if state.baseline else None
     if base_value is None and found is not None:
         base_value = (found.baseline or {}).get("value")
+    problem, best = disagreement(state, found), found.best if found is not None else None
     info = {"tag": tag, "branch": state.branch or f"autoresearch/{tag}",
             "metric": state.metric_name or (found.metric if found else "metric"),
             "direction": state.direction or (found.direction if found else LOWER),
             "baseline": base_value,
-            "best": state.champion.value,
+            "best": state.champion.value if problem or not best else best["value"],
             "experiments": found.experiments if found else state.experiments,
             "discard": found.discard if found else state.counts.get("discard", 0),
             "crash": found.crash if found else state.counts.get("crash", 0)}
     kept = [e for e in (found.recent if found else []) if e.status == KEEP and e.number > 0]
-    return info, kept
+    return info, kept, problem
 
 
 def match_kept(commits: list[dict], records: list) -> list:
@@ -165,7 +179,9 @@ def run(args) -> int:
         raise AutoresearchError(f"nothing to finalize: session {state.tag} kept no "
                                 f"experiment (the champion is still the baseline at "
                                 f"{base[:7]}); run more experiments first")
-    info, records = summary_info(root, state)
+    info, records, problem = summary_info(root, state)
+    if problem:
+        print(inert(f"autoresearch finalize: warning: {problem}"), file=sys.stderr)
     kept = match_kept(commits, records)
     listed = [k for k in kept if k.number is not None] or kept
     default = f"{info['branch']}-final"

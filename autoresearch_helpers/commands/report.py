@@ -23,7 +23,7 @@ def add_arguments(parser) -> None:
 
 
 def experiments_of(summary) -> list[dict]:
-    """The experiments of ``summary`` as the renderer's dicts, with the running best."""
+    """The experiments of ``summary`` as the renderer's dicts, with the best so far."""
     out = []
     series = summary.best_series
     for exp in summary.recent:

@@ -7,9 +7,9 @@ JSON (for programs reading the report) with ``<``, ``>`` and ``&`` written as ``
 so no description can close the ``<script>`` element.
 
 Input: experiments as dicts with the keys of :data:`FIELDS`, oldest first, the baseline
-(number 0) included; ``best`` is the running best after each one. On a noisy metric the
-table has an evidence column: the paired test each decision rested on (p_value, interval,
-pairs; vocab.fmt_decided_by), sorted by p.
+(number 0) included; ``best`` is the best so far after each one (the champion's value,
+reports/summary.py). On a noisy metric the table has an evidence column: the paired test
+each decision rested on (p_value, interval, pairs; vocab.fmt_decided_by), sorted by p.
 """
 
 from __future__ import annotations

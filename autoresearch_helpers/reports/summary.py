@@ -5,10 +5,15 @@ The rules (reports/summarise.py reads the logs, reports/tally.py counts):
 - results.tsv is the source of the counts, baseline, best and trend. Its first row is the
   baseline (experiment 0); each later row is an experiment numbered from 1. A later "keep"
   row described exactly "baseline" starts a new session: the summary covers the last one.
-- best = the best value among the kept rows (the champion line), by the direction: the
-  maximum of a higher_is_better metric. Crashes never count towards best or the trend and
-  carry value None (they are never 0).
-- delta of an experiment = its value minus the running best before it (None for a crash).
+- best = the session's champion: the LAST kept row (the baseline until something is kept),
+  whatever its value. Each keep replaces the champion, as the engine does with
+  session.json's champion and the branch head: a keep of an equal value with fewer lines
+  ("simpler") and a noisy metric's keep (the mean of its runs, which need not be the
+  extreme of the log) are the best, never an older commit with the same or a better
+  number. The trend of the best (best_series) is the champion's value after each row.
+  Crashes never count towards best or the trend and carry value None (they are never 0).
+- delta of an experiment = its value minus the champion's before it (None for a crash):
+  the JSONL's delta (value - prev).
 - improvement_pct is positive when best is better than baseline; change_pct is the signed
   relative change (best - baseline) / |baseline| * 100.
 - --tag T: rows of results.tsv carry no tag, so with a tag the experiments are the JSONL
@@ -40,7 +45,7 @@ class Experiment:
     number: int  # 0 is the baseline
     commit: str
     value: float | None  # None for a crash
-    delta: float | None  # value - the running best before it
+    delta: float | None  # value - the champion's value before it
     status: str  # keep | discard | crash
     description: str
     error: str | None = None  # from the JSONL, None when unknown
@@ -101,11 +106,11 @@ class Summary:
     discard: int
     crash: int
     baseline: dict | None  # {"value", "commit"}
-    best: dict | None  # {"value", "commit", "description", "experiment"}
+    best: dict | None  # the champion: {"value", "commit", "description", "experiment"}
     recent: list[Experiment]  # the last N, oldest first
     values: array  # every row's value (NaN for a crash), index = experiment number
     statuses: bytes  # b"k" / b"d" / b"c" per row
-    best_series: array  # the running best after each row
+    best_series: array  # the champion's value after each row
     crash_reasons: dict = field(default_factory=dict)  # error -> count
     sessions: int = 1  # sessions found in results.tsv
     source: str = "results.tsv"  # or "jsonl"
@@ -128,7 +133,7 @@ class Summary:
         return change if self.direction == HIGHER else -change
 
     def running_best(self, points: int | None = None) -> list[float]:
-        """The running best, downsampled to at most ``points`` values (the last one kept)."""
+        """The trend of the best (the champion's value), downsampled to at most ``points`` values (the last one kept)."""
         series = self.best_series
         if not points or len(series) <= points:
             return list(series)

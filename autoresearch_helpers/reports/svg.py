@@ -1,8 +1,9 @@
 """The progress chart of the HTML report, as inline SVG (no library, no network).
 
 Shaped like the progress.png of karpathy/autoresearch: every experiment is a dot (discards
-grey, keeps green), the running best is a green step line, kept experiments are labelled
-with their description. A crash has no value, so it is drawn as a red x in a lane below
+grey, keeps green), the best so far (the champion's value: the last keep's, as
+reports/summary.py says) is a green step line, kept experiments are labelled with their
+description. A crash has no value, so it is drawn as a red x in a lane below
 the plot area, never at 0 on the metric axis.
 
 Every mark carries ``class="mark"`` and ``data-n`` (the experiment number) so tests and
@@ -55,7 +56,8 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
 def progress_svg(points: list[dict], *, metric: str, direction: str) -> str:
     """The chart for ``points`` (dicts with number, value, status, description, best).
 
-    ``best`` is the running best after that experiment (None before the first keep).
+    ``best`` is the best so far after that experiment: the champion's value (None before
+    the first keep).
     """
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -117,7 +119,7 @@ def _axes(sx, sy, x_lo, x_hi, y_lo, y_hi, plot_w, plot_h) -> list[str]:
 
 
 def _best_line(points, sx, sy) -> str:
-    """The running best as a step path: flat until the next keep, then a vertical jump."""
+    """The best so far as a step path: flat until the next keep, then a vertical jump."""
     coords: list[tuple[float, float]] = []
     for p in points:
         best = p.get("best")
@@ -176,6 +178,6 @@ def _legend(x: float, y: float) -> list[str]:
         f'y2="{y + 4}"/><line x1="{x + 150}" y1="{y + 4}" x2="{x + 158}" y2="{y - 4}"/></g>'
         f'<text class="legend" x="{x + 164}" y="{y + 4}">Crash</text>',
         f'<line x1="{x + 222}" y1="{y}" x2="{x + 246}" y2="{y}" stroke="{GREEN}" stroke-width="2"/>'
-        f'<text class="legend" x="{x + 252}" y="{y + 4}">Running best</text>',
+        f'<text class="legend" x="{x + 252}" y="{y + 4}">Best so far</text>',
     ]
     return [f'<g class="legend-box">{"".join(items)}</g>']

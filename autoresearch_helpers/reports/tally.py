@@ -4,6 +4,10 @@
 experiments as fields (``add``) and returns a ``Summary`` (``summary``). The rules are those
 of reports/summary.py; the hot loop keeps everything it touches per row in local
 names (a split, two comparisons, four appends).
+
+This is the one place that says which logged experiment is the best: the champion, the
+last kept row. results, the dashboard, the report, compare and finalize all read it here
+(through reports/summarise.py or the dashboard's model), from results.tsv or the JSONL.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from collections import deque
 from autoresearch_helpers.reports.session_log import record_of
 from autoresearch_helpers.reports.summary import Experiment, Summary
 from autoresearch_helpers.store import logs
-from autoresearch_helpers.vocab import HIGHER
 
 NAN = float("nan")
 
@@ -55,7 +58,6 @@ class Tally:
 
         Everything it touches per row is a local name; the totals go back at the end.
         """
-        higher = self.direction == HIGHER
         n, best = self.n, self.best_value
         best_row = self.best_row
         keeps = discards = crashes = 0
@@ -81,8 +83,7 @@ class Tally:
                     self.sessions += 1
                     self.baseline, self.metric = parts, parts[1]
                 keeps += 1
-                if best is None or (value > best if higher else value < best):
-                    best, best_row = value, (n + 1, parts)
+                best, best_row = value, (n + 1, parts)  # every keep is the new champion
             elif status == b"discard":
                 if n < 0:
                     continue  # an experiment before any baseline: not ours to count
