@@ -18,7 +18,7 @@ from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
-from autoresearch_helpers.store import journal, logs, session
+from autoresearch_helpers.store import journal, lock, logs, session
 from autoresearch_helpers.store.session import Point, State
 from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
 
@@ -91,7 +91,7 @@ def run(args) -> int:
                 f"uncommitted changes to tracked files; commit or stash them first "
                 f"(nothing was changed):\n  {listed}")
         _refuse_tracked_own_files(root)
-    with session.Lock(root, "setup"):
+    with lock.Lock(root, "setup"):
         notes = []
         if state is None:
             notes += filter(None, [champion.remove(root)])  # an older session's worktree
@@ -228,7 +228,7 @@ def _resume(root, state: State, args, overrides: dict) -> int:
         raise UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work "
                          f"on {target} start a new session: "
                          f"autoresearch setup --tag <new-tag> {target}")
-    with session.Lock(root, "setup"):
+    with lock.Lock(root, "setup"):
         _ensure_branch(root, state)
         notes = recover(root, state, git.head(root))
         session.clear_stop(root)
