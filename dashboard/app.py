@@ -2,8 +2,9 @@
 
 The live view tails the log files (``LiveModel.poll`` reads only appended bytes) and
 redraws when they grew or the terminal was resized, and at every check while an
-experiment runs (its bar of the time budget moves; reports/inflight.py). rich (and render.py, built on it) is
-loaded only when a frame is drawn, so the other verbs never load it.
+experiment runs (its bar of the time budget moves; reports/inflight.py). rich (and
+render.py, built on it) is loaded only when a frame is drawn, so the other verbs never
+load it.
 """
 
 from __future__ import annotations
