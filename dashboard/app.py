@@ -1,8 +1,10 @@
 """Running the dashboard: one frame when stdout is not a terminal, else a live view.
 
 The live view tails the log files (``LiveModel.poll`` reads only appended bytes) and
-redraws when they grew or the terminal was resized. rich (and render.py, built on it) is
-loaded only when a frame is drawn, so the other verbs never load it.
+redraws when they grew or the terminal was resized, and at every check while an
+experiment runs (its bar of the time budget moves; reports/inflight.py). rich (and
+render.py, built on it) is loaded only when a frame is drawn, so the other verbs never
+load it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from autoresearch_dashboard.model import LiveModel
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
+from autoresearch_helpers.reports import inflight
 from autoresearch_helpers.reports.summarise import load_summary
 from autoresearch_helpers.vocab import inert
 
@@ -41,7 +44,8 @@ def run(args) -> int:
         width, height = size()
         from autoresearch_dashboard.render import frame  # rich, loaded only to draw
 
-        _console(width, height).print(frame(summary, root, width, height))
+        _console(width, height).print(frame(summary, root, width, height,
+                                            now_running=inflight.look(root)))
         return 0
     return live(root, args.interval)
 
@@ -65,13 +69,14 @@ def live(root, interval: float) -> int:
     console = Console(highlight=False, emoji=False)
     shown = None
     with Live(console=console, screen=True, auto_refresh=False) as view:
+        was_running = False
         while True:
             changed = model.poll()
-            now = console.size
-            if changed or now != shown:
-                shown = now
-                view.update(frame(model.summary(), root, now.width, now.height, True),
-                            refresh=True)
+            now, now_running = console.size, inflight.look(root)
+            if changed or now != shown or now_running or was_running:  # its clock moves
+                shown, was_running = now, now_running is not None
+                view.update(frame(model.summary(), root, now.width, now.height, True,
+                                  now_running), refresh=True)
             time.sleep(interval)
 
 

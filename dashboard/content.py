@@ -7,6 +7,7 @@ ESC or a bidi override through to the terminal, so it is shown as an escape here
 from __future__ import annotations
 
 from autoresearch_dashboard.chart import STYLES, braille, y_range
+from autoresearch_helpers.reports.inflight import timing
 from autoresearch_helpers.reports.summary import clip
 from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
 
@@ -16,9 +17,10 @@ RECENT_HEADS = ("#", "commit", "value", "delta", "status", "evidence", "time", "
 RIGHT = {"#", "value", "delta", "time", "mem"}
 
 
-def layout(height: int) -> tuple[int, int]:
-    """(chart rows, recent rows) for a terminal ``height`` lines high."""
-    room = max(height - 6, 8)  # title 1, cards 3, footer 1, and the cursor line
+def layout(height: int, running: bool = False) -> tuple[int, int]:
+    """(chart rows, recent rows) for a terminal ``height`` lines high (one line fewer
+    while an experiment runs: its bar takes it)."""
+    room = max(height - 6 - running, 8)  # title 1, cards 3, footer 1, and the cursor line
     chart_h = max(3, min(24, int(room * 0.55) - 3))
     return chart_h, max(room - (chart_h + 3) - 1, 1)
 
@@ -59,6 +61,19 @@ def cards(s, width: int) -> list[tuple[str, list[tuple[str, str | None]]]]:
     if commit and len(champion[0][0]) + 1 + len(commit) <= room:  # where it fits
         champion.append((" " + commit, "green"))
     return items
+
+
+def running(r, width: int) -> list[tuple[str, str | None]]:
+    """The experiment in flight on one line: its number, a bar of the time budget gone,
+    the time, the pid and its description (cut by the renderer at ``width``)."""
+    runs = [(f"running #{r.number} ", "bold")]
+    if r.fraction is not None:
+        cells = max(min(40, width // 5), 10)
+        done = round(r.fraction * cells)
+        runs += [("━" * done, STYLES["k"]), ("─" * (cells - done), "dim"), (" ", None)]
+    runs.append((" · ".join(filter(None, [timing(r), f"pid {r.pid}" if r.pid else ""])), None))
+    runs.append((" · " + clip(r.description, 200), None))
+    return runs
 
 
 def chart(s, width: int, height: int):

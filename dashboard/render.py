@@ -1,7 +1,7 @@
 """One frame of the dashboard as rich renderables, sized to the terminal.
 
 From the top: a title line, the cards (experiments, keep/discard/crash, baseline, best,
-improvement), the chart of every experiment with the running best, the recent
+improvement), the experiment in flight with a bar of its time budget (while one runs), the chart of every experiment with the running best, the recent
 experiments (newest first), and a footer with crash reasons, duration and memory. At
 80x24 everything fits; a taller terminal gets a taller chart and more rows, a wider one
 more columns. What each part says comes from content.py.
@@ -66,10 +66,17 @@ def footer(s) -> Text:
     return styled(content.footer(s), no_wrap=True, overflow="ellipsis")
 
 
-def frame(s, root, width: int, height: int, watching: bool = False):
-    """The whole dashboard for a terminal of width x height (at least 80 x 24 looks right)."""
+def running(r, width: int) -> Text:
+    return styled(content.running(r, width), no_wrap=True, overflow="ellipsis")
+
+
+def frame(s, root, width: int, height: int, watching: bool = False, now_running=None):
+    """The whole dashboard for a terminal of width x height (at least 80 x 24 looks right);
+    ``now_running``: the experiment in flight (reports/inflight.py), shown under the cards."""
     if s is None:
         return Text(content.waiting(root), style="dim")
-    chart_h, rows = content.layout(height)
-    return Group(title(s, root, watching), cards(s, width), chart(s, width, chart_h),
-                 recent(s, width, rows), footer(s))
+    chart_h, rows = content.layout(height, now_running is not None)
+    parts = [title(s, root, watching), cards(s, width)]
+    if now_running is not None:
+        parts.append(running(now_running, width))
+    return Group(*parts, chart(s, width, chart_h), recent(s, width, rows), footer(s))

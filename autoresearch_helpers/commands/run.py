@@ -9,7 +9,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.engine.experiment import Outcome, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
-from autoresearch_helpers.store import logs, session
+from autoresearch_helpers.store import lock, logs, session
 from autoresearch_helpers.vocab import (
     CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short)
 
@@ -29,7 +29,7 @@ def run(args) -> int:
     if not description:
         raise UsageError("the description is empty: say in a few words what the experiment tries")
     root = paths.find_root()
-    with session.Lock(root, "run"):
+    with lock.Lock(root, "run"):
         logs.check_appendable(root)  # a log it could not write would fail after the commit
         outcome = run_experiment(root, description, allow_empty=args.allow_empty)
     if args.json:

@@ -19,7 +19,7 @@ from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
-from autoresearch_helpers.store import journal, logs, session, sessions
+from autoresearch_helpers.store import journal, lock, logs, session, sessions
 from autoresearch_helpers.store.session import Point, State
 from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
 
@@ -64,7 +64,7 @@ def run(args) -> int:
     if same and state.champion is not None:
         return _resume(root, state, args)
     if not same and args.tag and sessions.load_parked(root, args.tag) is not None:
-        with session.Lock(root, "setup"):
+        with lock.Lock(root, "setup"):
             notes = switch.bring_back(root, args.tag, state, target)
         return _resume(root, session.load(root), args, notes)
     if not git.has_commits(root):
@@ -80,7 +80,7 @@ def run(args) -> int:
         _refuse_tracked_own_files(root)
         tag = switch.choose_tag(root, args.tag)
         base = switch.start_point(root, args.from_ref, state)
-    with session.Lock(root, "setup"):
+    with lock.Lock(root, "setup"):
         notes = []
         if state is not None and not same:
             notes.append(switch.park(root, state))
@@ -214,7 +214,7 @@ def _calibrated(root, plan: Plan, runs: int | None):
 
 
 def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
-    with session.Lock(root, "setup"):
+    with lock.Lock(root, "setup"):
         _ensure_branch(root, state)
         notes = (notes or []) + recover(root, state, git.head(root))
         session.clear_stop(root)

@@ -9,6 +9,7 @@ import json
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.reports import inflight
 from autoresearch_helpers.reports.status_text import brief_lines, with_evidence
 from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.vocab import inert
@@ -46,6 +47,7 @@ def as_json(root, state, last: int) -> dict:
     if state is None:
         return {"active": False}
     champion, baseline, counts = state.champion, state.baseline, state.counts
+    now_running = inflight.running(root, state)
     return {
         "active": sessions.phase(root, state) == sessions.ACTIVE,
         "state": sessions.phase(root, state),
@@ -58,5 +60,7 @@ def as_json(root, state, last: int) -> dict:
         "discard": counts.get("discard", 0), "crash": counts.get("crash", 0),
         "crash_streak": state.crash_streak, "editable": state.editable,
         "readonly": state.readonly, "recent": with_evidence(root, state.recent[-last:]),
-        "stop_requested": session.stop_requested(root), "interrupted": state.pending is not None,
+        "stop_requested": session.stop_requested(root),
+        "running": now_running.to_json() if now_running else None,
+        "interrupted": inflight.interrupted(state, now_running),
     }

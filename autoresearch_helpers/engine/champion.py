@@ -22,7 +22,7 @@ import shutil
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import git
 from autoresearch_helpers.errors import AutoresearchError, GitError
-from autoresearch_helpers.store import session
+from autoresearch_helpers.store import lock
 
 FOLDER = f"{paths.STATE_DIR}/champion"
 NEVER_LINKED = {".git", *(own.strip("/").split("/")[0] for own in paths.OWN_FILES)}
@@ -87,7 +87,7 @@ def remove_unless_busy(root, verb: str) -> str | None:
     worktree itself as it ends when a stop was requested (engine/experiment.py), and
     otherwise the worktree waits for the next finalize, stop or new setup."""
     try:
-        with session.Lock(root, verb):
+        with lock.Lock(root, verb):
             return remove(root)
     except AutoresearchError:  # the lock is busy (or cannot even be opened)
         return None

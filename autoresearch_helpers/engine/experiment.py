@@ -142,8 +142,8 @@ def _commit(root, out: Outcome, changes) -> None:
     out.commit = git.commit_paths(root, changed, EXPERIMENT_PREFIX + out.description,
                                   untracked=any(code == "??" for code, _, _ in changes),
                                   allow_empty=True)
-    state.pending = Pending(out.number, out.commit, out.description,
-                            marker=secrets.token_hex(8))
+    state.pending = Pending.begin(out.number, out.commit, out.description,
+                                  marker=secrets.token_hex(8))
     session.save(root, state)
     logs.log_event(root, "experiment_start", {"experiment": out.number,
                    "description": out.description, "commit": short(out.commit)},

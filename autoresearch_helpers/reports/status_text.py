@@ -8,6 +8,7 @@ the JSONL's last records (``with_evidence``)."""
 from __future__ import annotations
 
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.reports import inflight
 from autoresearch_helpers.reports.session_log import last_done, record_of
 from autoresearch_helpers.reports.summary import evidence_of
 from autoresearch_helpers.store import session, sessions
@@ -46,7 +47,10 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
         test = fmt_decided_by(r["interval"], r["p_value"], r["pairs"] or 0, r.get("reason"))
         lines.append(f"  #{r['n']} {r['status']:<7} {what:<12} {r['description'][:100]}"
                      + (f" · {test}" if test else ""))
-    if state.pending is not None:
+    now_running = inflight.running(root, state)
+    if now_running is not None:
+        lines.append(inflight.line(now_running))
+    elif inflight.interrupted(state, now_running):
         lines.append("an experiment was interrupted: the next 'autoresearch run' repairs it")
     lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
                                        else "no"))

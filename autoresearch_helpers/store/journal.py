@@ -71,7 +71,7 @@ def begin(root, state: State, r: Result) -> None:
     atomic save) before any log line, so that :func:`complete` can finish the work after
     a kill at any later point without losing or repeating a line."""
     if state.pending is None or state.pending.number != r.number:
-        state.pending = Pending(r.number, r.commit, r.description)
+        state.pending = Pending.begin(r.number, r.commit, r.description)
     state.pending.outcome = {f.name: getattr(r, f.name) for f in fields(Result)}
     state.pending.logs = logs.sizes(root)
     session.save(root, state)

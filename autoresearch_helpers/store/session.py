@@ -3,7 +3,7 @@
 Files (none is ever committed; setup lists the folder in .git/info/exclude):
 
     .autoresearch/session.json   the State below, replaced atomically
-    .autoresearch/lock           flock'ed by the process running setup/run ("<pid> <verb>")
+    .autoresearch/lock           flock'ed by the process running setup/run (store/lock.py)
     .autoresearch/stop           present when a graceful stop was requested
     .autoresearch/rejected/<n>/  saved changes of out-of-scope experiments
 
@@ -13,10 +13,10 @@ Standard library only: the edit hook reads the state too.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from autoresearch_helpers import __version__, faults, paths
 from autoresearch_helpers.errors import AutoresearchError, FileError
@@ -48,6 +48,14 @@ class Pending:
     marker: str | None = None  # AUTORESEARCH_RUN in its processes' environment
     outcome: dict | None = None  # the decided Result, written before any log line
     logs: dict | None = None  # the logs' sizes in bytes just before its lines were written
+    started_at: str = ""  # when it began: local time with its UTC offset, ISO 8601
+    pid: int | None = None  # the helper running it, which holds the lock (store/lock.py)
+
+    @classmethod
+    def begin(cls, number: int, commit: str | None, description: str, **more) -> "Pending":
+        """The experiment this process starts now."""
+        started = datetime.now().astimezone().isoformat(timespec="milliseconds")
+        return cls(number, commit, description, started_at=started, pid=os.getpid(), **more)
 
 
 @dataclass
@@ -206,46 +214,3 @@ def clear_stop(root) -> None:
         os.unlink(stop_file(root))
     except FileNotFoundError:
         pass
-
-
-# --- the lock -----------------------------------------------------------------------------
-
-class Lock:
-    """An exclusive advisory lock (flock) on ``.autoresearch/lock``.
-
-    The kernel releases it when its process dies, however it dies, so a lock left by a
-    killed run never blocks the next one. The file holds the owner's pid for the message.
-    """
-
-    def __init__(self, root, verb: str):
-        self.path = os.path.join(paths.state_dir(root), "lock")
-        self.verb = verb
-        self._fd: int | None = None
-
-    def __enter__(self) -> "Lock":
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise FileError(self.path, exc, "open the lock") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            owner = os.read(fd, 200).decode("utf-8", "replace").split()
-            os.close(fd)
-            who = f"pid {owner[0]}, '{owner[1]}'" if len(owner) >= 2 else "another process"
-            raise AutoresearchError(
-                f"another autoresearch command ({who}) is running in this repository; "
-                f"wait for it to finish (lock: {self.path})") from None
-        try:
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()} {self.verb}\n".encode())
-        except OSError:
-            pass  # a full disk: the lock holds all the same, only the message loses the pid
-        self._fd = fd
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing releases the flock
-            self._fd = None

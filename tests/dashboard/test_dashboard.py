@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import uuid
 import pytest
 
 from autoresearch_helpers import paths
+from conftest import CLI
 from autoresearch_helpers.store import logs
+from held_run import held_run
 from logdata import commit_of, write_session
 
 ANSI = re.compile(r"\x1b\[")
@@ -115,6 +118,14 @@ def tmux(name, *args):
     return subprocess.run(["tmux", "-L", name, *args], capture_output=True, text=True, env=env)
 
 
+def start_live(name, repo, width, height):
+    """The live dashboard of ``repo`` in a tmux pane "dash" (this checkout's CLI)."""
+    command = f"cd {shlex.quote(str(repo))} && exec {shlex.join(CLI)} dashboard --interval 0.2"
+    started = tmux(name, "new-session", "-d", "-s", "dash", "-x", str(width), "-y", str(height),
+                   command)
+    assert started.returncode == 0, started.stderr
+
+
 def wait_for(name, needle, deadline=20.0):
     end = time.monotonic() + deadline
     screen = ""
@@ -130,10 +141,7 @@ def wait_for(name, needle, deadline=20.0):
 @pytest.mark.parametrize("width, height", [(80, 24), (120, 40)])
 def test_live_view_in_tmux_follows_appends(repo, width, height):
     name = f"ar-test-{uuid.uuid4().hex[:8]}"
-    command = f"cd {repo} && exec autoresearch dashboard --interval 0.2"
-    started = tmux(name, "new-session", "-d", "-s", "dash", "-x", str(width), "-y", str(height),
-                   command)
-    assert started.returncode == 0, started.stderr
+    start_live(name, repo, width, height)
     try:
         first = wait_for(name, "k3 d3 c2")
         assert "watching" in first
@@ -158,3 +166,35 @@ def test_a_piped_frame_is_plain_text_whatever_the_description(tmp_path, cli, des
     assert len(lines) <= 23
     shown = description.replace("\t", "\\t")
     assert any(shown in line for line in lines), text
+
+
+@pytest.mark.parametrize("width, height", [(80, 24), (120, 40)])
+def test_a_frame_during_a_run_shows_its_bar_of_the_time_budget(session_repo, cli, tmp_path,
+                                                                width, height):
+    repo = session_repo()
+    with held_run(repo, tmp_path, "lr 0.02") as run:
+        run.until_running()
+        lines = frame(cli, repo, width, height)
+        shown = [line for line in lines if line.startswith("running #1 ")]
+        assert len(shown) == 1, "\n".join(lines)
+        assert re.match(rf"running #1 [━─]{{10,}} \S+ of 30s budget · pid {run.proc.pid} · "
+                        r"lr 0\.02$", shown[0].rstrip()), shown[0]
+        assert len(lines) <= height - 1 and max(len(line) for line in lines) <= width
+        run.release()
+    assert not any(line.startswith("running") for line in frame(cli, repo, width, height))
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_live_view_shows_the_run_in_flight_until_it_ends(session_repo, tmp_path):
+    repo = session_repo()
+    name = f"ar-test-{uuid.uuid4().hex[:8]}"
+    try:
+        with held_run(repo, tmp_path, "lr 0.02") as run:
+            start_live(name, repo, 80, 24)
+            screen = wait_for(name, "running #1 ")
+            assert re.search(r"running #1 [━─]{10,} \S+ of 30s budget", screen), screen
+            run.release()
+        screen = wait_for(name, "k1 d0 c0")  # the result is in, and the bar is gone
+        assert "running #" not in screen
+    finally:
+        tmux(name, "kill-server")
