@@ -9,6 +9,7 @@ same inert way (``inert``).
 from __future__ import annotations
 
 import math
+import os
 import re
 
 LOWER, HIGHER = "lower_is_better", "higher_is_better"
@@ -158,3 +159,21 @@ def inert(text: object, *, lines: bool = False) -> str:
     or a tab as ``\\n``, ``\\t``; with ``lines`` (a block such as a log tail) they stay."""
     text = str(text)
     return (_UNSAFE_KEEPING_LINES if lines else _UNSAFE).sub(_escape, text)
+
+
+# --- what the reader types -----------------------------------------------------------------
+
+LAUNCHER_ENV = "AUTORESEARCH_LAUNCHER"  # set by plugin/launch.py: the helper runs in Claude Code
+SLASH_VERBS = ("setup", "sessions", "results", "status", "stop")  # autoresearch.md dispatches
+
+
+def typed(words: str) -> str:
+    """How the reader of a message runs ``autoresearch WORDS``: as is in a terminal; inside
+    Claude Code (through the plugin's launcher) ``/autoresearch WORDS`` for a verb the
+    slash command takes, else the launcher's own form, which the command file uses."""
+    launcher = os.environ.get(LAUNCHER_ENV)
+    if not launcher:
+        return f"autoresearch {words}"
+    if words.split(" ", 1)[0] in SLASH_VERBS:
+        return f"/autoresearch {words}"
+    return f'python3 "{launcher}" {words}'

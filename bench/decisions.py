@@ -28,7 +28,7 @@ narrow). With noise relative to the level, the three simulated noise levels diff
 by seed and the small level-dependence of the noise: the rules are scale-free.
 The targets of the new default are printed with PASS/FAIL; nothing here asserts.
 
-    python bench/decisions.py [--quick] [--seed 12] [--real-runs 5000] [--skip-real]
+    python bench/decisions.py [--quick] [--seed 12] [--real-runs 5000] [--skip-real | --skip-sim]
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ def main(argv=None) -> int:
     parser.add_argument("--real-runs", type=int, help="recorded no-op runs (5000)")
     parser.add_argument("--real-trials", type=int, help="real trials per effect (30)")
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-sim", action="store_true", help="the real timing only")
     args = parser.parse_args(argv)
     quick = args.quick
     n_sessions = args.sessions or (40 if quick else 400)
@@ -215,7 +216,7 @@ def main(argv=None) -> int:
     print(f"Simulated: level 100, lower is better, seed {args.seed}; {n_sessions} sessions of "
           f"{SESSION} no-op experiments; {n_trials} trials per effect; drift = a random walk "
           f"of {DRIFT} sigma per run.")
-    rows = simulated(args.seed, n_sessions, n_trials)
+    rows = [] if args.skip_sim else simulated(args.seed, n_sessions, n_trials)
     if not args.skip_real:
         rows.append(real(args.real_runs or (500 if quick else 5000),
                          args.real_trials or (8 if quick else 30)))

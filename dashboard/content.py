@@ -9,7 +9,7 @@ from __future__ import annotations
 from autoresearch_dashboard.chart import STYLES, braille, y_range
 from autoresearch_helpers.reports.inflight import timing
 from autoresearch_helpers.reports.summary import clip
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert, typed
 
 STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
 RECENT_HEADS = ("#", "commit", "value", "delta", "status", "evidence", "time", "mem",
@@ -153,5 +153,5 @@ def footer(s) -> list[tuple[str, str | None]]:
 
 def waiting(root) -> str:
     return inert(f"autoresearch: waiting for the baseline in {root}/results.tsv "
-                 "(run 'autoresearch setup')")
+                 f"(run '{typed('setup')}')")
 

@@ -14,7 +14,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import logs
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert, is_better
+from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert, is_better, typed
 
 
 def add_arguments(parser) -> None:
@@ -113,7 +113,7 @@ def run(args) -> int:
     root = paths.find_logs()
     if not os.path.exists(paths.jsonl_path(root)):
         raise AutoresearchError(f"no session log in {root}: {paths.JSONL_REL} does not exist; "
-                                "run 'autoresearch setup' to start a session")
+                                f"run '{typed('setup')}' to start a session")
     tags = known_tags(root)
     for tag in (args.tag_a, args.tag_b):
         if tag not in tags:

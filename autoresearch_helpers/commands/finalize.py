@@ -29,7 +29,7 @@ from autoresearch_helpers.reports.finalize_text import Kept
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import KEEP, LOWER, fmt_value, inert, short
+from autoresearch_helpers.vocab import KEEP, LOWER, fmt_value, inert, short, typed
 
 
 def add_arguments(parser) -> None:
@@ -45,7 +45,7 @@ def load_state(root) -> State:
     if state is None:
         raise AutoresearchError(
             f"no session in {root}: {paths.STATE_DIR}/session.json does not exist; finalize "
-            "collects the kept experiments of a session started by 'autoresearch setup'")
+            f"collects the kept experiments of a session started by '{typed('setup')}'")
     if state.champion is None:
         raise AutoresearchError(f"{session.session_file(root)}: the session state has no "
                                 "champion; it was not written by a finished setup")

@@ -17,6 +17,7 @@ import sys
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.store import tail
+from autoresearch_helpers.vocab import typed
 
 MAX_REPORTED = 5
 
@@ -65,7 +66,7 @@ def run(args) -> int:
     program = compile_filter(args.filter)
     path = args.file or paths.jsonl_path(paths.find_logs())
     if not os.path.isfile(path):
-        raise AutoresearchError(f"no JSONL log at {path}; run 'autoresearch setup' first, "
+        raise AutoresearchError(f"no JSONL log at {path}; run '{typed('setup')}' first, "
                                 "or name a file with --file")
     show = (lambda v: v if isinstance(v, str) else to_jq_json(v)) if args.raw else to_jq_json
     write = sys.stdout.write

@@ -11,7 +11,7 @@ from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import lock, logs, session
 from autoresearch_helpers.vocab import (
-    CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short)
+    CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short, typed)
 
 TAIL_LINES = 30
 
@@ -86,5 +86,5 @@ def outcome_lines(root, o: Outcome) -> list[str]:
         lines.append(f"{state.crash_streak} crashes in a row: fix the cause or try a different "
                      "kind of idea")
     if session.stop_requested(root):
-        lines.append("STOP REQUESTED: end the loop now (run 'autoresearch setup' to resume later)")
+        lines.append(f"STOP REQUESTED: end the loop now (run '{typed('setup')}' to resume later)")
     return lines

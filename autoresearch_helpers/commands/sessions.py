@@ -11,7 +11,7 @@ import json
 from autoresearch_helpers import paths
 from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import fmt_value, inert, short
+from autoresearch_helpers.vocab import fmt_value, inert, short, typed
 
 
 def add_arguments(parser) -> None:
@@ -27,7 +27,7 @@ def run(args) -> int:
         print(json.dumps(rows, allow_nan=False))
         return 0
     if not rows:
-        print("no autoresearch session in this repository (start one with: autoresearch setup)")
+        print(f"no autoresearch session in this repository (start one with: {typed('setup')})")
         return 0
     head = ("", "tag", "state", "target", "metric", "best", "experiments", "started")
     table = [head] + [("*" if not r["parked"] else "", r["tag"], r["state"], r["target"],
@@ -37,7 +37,7 @@ def run(args) -> int:
     widths = [max(len(inert(str(row[i]))) for row in table) for i in range(len(head))]
     for row in table:
         print("  ".join(inert(str(cell)).ljust(w) for cell, w in zip(row, widths)).rstrip())
-    print("* the current session; resume another with: autoresearch setup --tag TAG")
+    print(f"* the current session; resume another with: {typed('setup --tag TAG')}")
     return 0
 
 

@@ -21,7 +21,7 @@ from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
 from autoresearch_helpers.store import journal, lock, logs, session, sessions
 from autoresearch_helpers.store.session import Point, State
-from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short
+from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short, typed
 
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
               "metric_direction", "metric_parse", "time_budget", "verify_command", "min_delta")
@@ -60,7 +60,7 @@ def run(args) -> int:
         target and target not in state.editable)
     if same and args.from_ref:
         raise UsageError(f"--from starts a new session; session {state.tag} already exists "
-                         f"(a new one: autoresearch setup --tag <new-tag> --from {args.from_ref})")
+                         f"(a new one: {typed('setup --tag <new-tag> --from ' + args.from_ref)})")
     if same and state.champion is not None:
         return _resume(root, state, args)
     if not same and args.tag and sessions.load_parked(root, args.tag) is not None:
@@ -163,7 +163,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         raise AutoresearchError(
             f"the baseline run failed ({m.error}): {m.detail}\n--- last lines of {m.log} ---\n"
             + tail(os.path.join(root, m.log), lines=30) + "\nFix the project or the "
-            "configuration, then run 'autoresearch setup' again (the session resumes).")
+            f"configuration, then run '{typed('setup')}' again (the session resumes).")
     settings = calibrate.adopt(state.config["values"], m.samples)
     state.decision = dataclasses.asdict(settings)
     state.champion = Point(commit, m.value, list(m.samples), 0)

@@ -12,9 +12,8 @@ from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.reports import inflight
 from autoresearch_helpers.reports.status_text import brief_lines, with_evidence
 from autoresearch_helpers.store import session, sessions
-from autoresearch_helpers.vocab import inert
+from autoresearch_helpers.vocab import inert, typed
 
-NO_SESSION = "no autoresearch session in this repository (start one with: autoresearch setup)"
 
 
 def add_arguments(parser) -> None:
@@ -37,7 +36,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(as_json(root, state, args.last), allow_nan=False))
     elif state is None:
-        print(NO_SESSION)
+        print(f"no autoresearch session in this repository (start one with: {typed('setup')})")
     else:
         print("\n".join(brief_lines(root, state, last=args.last)))
     return 0

@@ -16,7 +16,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.engine import champion
 from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import logs, session
-from autoresearch_helpers.vocab import inert
+from autoresearch_helpers.vocab import inert, typed
 
 
 def add_arguments(parser) -> None:
@@ -36,7 +36,7 @@ def run(args) -> int:
                    tag=state.tag)
     session.request_stop(root, args.reason)
     print(inert(f"stop requested: the loop ends after the current experiment "
-                f"(session {state.tag}; 'autoresearch setup' resumes it)"))
+                f"(session {state.tag}; '{typed('setup')}' resumes it)"))
     problem = champion.remove_unless_busy(root, "stop")
     if problem:
         print(inert(f"autoresearch stop: warning: {problem}"), file=sys.stderr)

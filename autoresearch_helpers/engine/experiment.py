@@ -30,7 +30,7 @@ from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.journal import Result
 from autoresearch_helpers.store.session import Pending, Point, State
-from autoresearch_helpers.vocab import CRASH, KEEP, short
+from autoresearch_helpers.vocab import CRASH, KEEP, short, typed
 
 
 @dataclass
@@ -49,7 +49,7 @@ def load_active(root) -> State:
     state = session.load(root)
     if state is None or state.champion is None:
         raise AutoresearchError("no autoresearch session with a baseline in this repository; "
-                                "run 'autoresearch setup' first")
+                                f"run '{typed('setup')}' first")
     return state
 
 

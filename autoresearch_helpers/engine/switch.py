@@ -13,6 +13,7 @@ from autoresearch_helpers.engine import champion, git
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.store import sessions
 from autoresearch_helpers.store.session import State
+from autoresearch_helpers.vocab import typed
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -33,7 +34,7 @@ def choose_tag(root, wanted: str | None) -> str:
         if git.ref_exists(root, f"refs/heads/autoresearch/{wanted}"):
             raise UsageError(f"branch autoresearch/{wanted} already exists, and no session "
                              f"{wanted} is parked in .autoresearch/sessions/ to resume; "
-                             f"choose another --tag (autoresearch sessions lists them)")
+                             f"choose another --tag ({typed('sessions')} lists them)")
         return wanted
     base = default_tag()
     tag, n = base, 1
@@ -69,8 +70,8 @@ def start_point(root, ref: str | None, state: State | None) -> str:
 def park(root, state: State) -> str:
     """Move the current session aside; the line that says where and how to resume it."""
     where = sessions.park(root, state)
-    return (f"session {state.tag} was parked under {where}/ (resume it: autoresearch setup "
-            f"--tag {state.tag})")
+    return (f"session {state.tag} was parked under {where}/ (resume it: "
+            f"{typed('setup --tag ' + state.tag)})")
 
 
 def bring_back(root, tag: str, state: State | None, target: str | None) -> list[str]:
@@ -80,8 +81,8 @@ def bring_back(root, tag: str, state: State | None, target: str | None) -> list[
     other = sessions.load_parked(root, tag)
     if target and target not in other.editable:
         raise UsageError(f"session {tag} edits {', '.join(other.editable)}; to work on "
-                         f"{target} start a new session: autoresearch setup --tag <new-tag> "
-                         f"{target}")
+                         f"{target} start a new session: "
+                         f"{typed('setup --tag <new-tag> ' + target)}")
     refuse_dirty(root)
     notes = [park(root, state)] if state is not None else []
     notes += filter(None, [champion.remove(root)])

@@ -37,6 +37,7 @@ from autoresearch_helpers.engine import git  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.engine.scope import Scope  # noqa: E402
 from autoresearch_helpers.store import session, sessions  # noqa: E402
+from autoresearch_helpers.vocab import typed  # noqa: E402
 
 EDIT_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
               "NotebookEdit": "notebook_path"}
@@ -89,7 +90,7 @@ def decide(event: dict) -> str | None:
     return (f"autoresearch: {rel} is outside the files this experiment loop may edit. "
             f"Only these may be edited: {allowed}. Make the change in one of them; an edit "
             "elsewhere would make the next experiment a scope-violation crash. To work on "
-            "other files, end the loop first (autoresearch stop).")
+            f"other files, end the loop first ({typed('stop')}).")
 
 
 def deny(reason: str) -> str:

@@ -216,6 +216,8 @@ def context(root: str, args: list) -> int:
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     root = plugin_root()
+    # the helper's messages then say what to type here (vocab.typed)
+    os.environ["AUTORESEARCH_LAUNCHER"] = os.path.abspath(__file__)
     if args[:1] == ["--context"]:
         return context(root, args[1:])
     try:

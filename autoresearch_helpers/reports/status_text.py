@@ -14,7 +14,7 @@ from autoresearch_helpers.reports.summary import evidence_of
 from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.store.session import State
 from autoresearch_helpers.vocab import (
-    CRASH, change_pct, direction_words, fmt_decided_by, fmt_value, inert)
+    CRASH, change_pct, direction_words, fmt_decided_by, fmt_value, inert, typed)
 
 
 def budget_text(state: State) -> str:
@@ -31,7 +31,7 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
              + (" · read-only: " + ", ".join(state.readonly) if state.readonly else "")
              + f" · time budget {budget_text(state)} s per run"]
     if champion is None:
-        lines.append("no baseline yet: run 'autoresearch setup' to measure it")
+        lines.append(f"no baseline yet: run '{typed('setup')}' to measure it")
         return [inert(line) for line in lines]
     change = ""
     pct = change_pct(baseline.value if baseline else None, champion.value)
@@ -51,7 +51,7 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
     if now_running is not None:
         lines.append(inflight.line(now_running))
     elif inflight.interrupted(state, now_running):
-        lines.append("an experiment was interrupted: the next 'autoresearch run' repairs it")
+        lines.append(f"an experiment was interrupted: the next '{typed('run')}' repairs it")
     lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
                                        else "no"))
     return [inert(line) for line in lines]

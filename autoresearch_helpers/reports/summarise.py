@@ -18,7 +18,7 @@ from autoresearch_helpers.reports.session_log import (
 from autoresearch_helpers.reports.summary import Summary
 from autoresearch_helpers.reports.tally import Tally
 from autoresearch_helpers.store import tail
-from autoresearch_helpers.vocab import CRASH, STATUSES
+from autoresearch_helpers.vocab import CRASH, STATUSES, typed
 
 EVERY = 1 << 62  # "show the last N" with N past any log: every experiment
 
@@ -30,7 +30,7 @@ def load_summary(root, *, last: int = 10, tag: str | None = None) -> Summary:
     if not os.path.exists(tsv) and not os.path.exists(jsonl):
         raise AutoresearchError(
             f"no results yet in {root}: neither {paths.TSV_NAME} nor {paths.JSONL_REL} exists; "
-            "run 'autoresearch setup' first to measure the baseline")
+            f"run '{typed('setup')}' first to measure the baseline")
     if tag is not None or not os.path.exists(tsv):
         return summary_from_jsonl(root, last=last, tag=tag)
     info = session_info(root, want=max(last, 0) + 20)
@@ -39,7 +39,7 @@ def load_summary(root, *, last: int = 10, tag: str | None = None) -> Summary:
         tally.feed(chunk)
     if tally.n < 0:
         raise AutoresearchError(
-            f"no results yet in {tsv}: it has no baseline row; run 'autoresearch setup' "
+            f"no results yet in {tsv}: it has no baseline row; run '{typed('setup')}' "
             "to measure the baseline")
     return tally.summary(root, info.tag, info.details, info.crash_reasons)
 
@@ -54,7 +54,7 @@ def summary_from_jsonl(root, *, last: int = 10, tag: str | None = None) -> Summa
         known = ", ".join(str(t) for t in tags) or "none"
         where = f"with tag {tag!r} " if tag else ""
         raise AutoresearchError(f"no experiments {where}in {path} (session tags found: {known}); "
-                                "run 'autoresearch setup' to start a session")
+                                f"run '{typed('setup')}' to start a session")
     info = SessionInfo(tag=tag)
     if starts:
         info.note_start(starts[-1])

@@ -21,7 +21,7 @@ from datetime import datetime
 from autoresearch_helpers import __version__, faults, paths
 from autoresearch_helpers.errors import AutoresearchError, FileError
 from autoresearch_helpers.store import check
-from autoresearch_helpers.vocab import HIGHER, LOWER
+from autoresearch_helpers.vocab import HIGHER, LOWER, typed
 
 SCHEMA = 1
 RECENT = 20  # experiments kept in the state for `status`
@@ -101,7 +101,7 @@ class State:
             raise AutoresearchError(
                 f"{where}: the session state has schema {schema}, written by a newer "
                 f"autoresearch; this one ({__version__}) reads schema {SCHEMA}: upgrade "
-                "autoresearch, or move the file away and run 'autoresearch setup' to start again")
+                f"autoresearch, or move the file away and run '{typed('setup')}' to start again")
         wrong = check.problem(cls, data, RULES)
         if wrong:
             raise damaged(where, f"is damaged: {wrong}")
@@ -128,7 +128,7 @@ RULES = {
 
 def damaged(path, problem: str) -> AutoresearchError:
     return AutoresearchError(f"{path}: the session state {problem}; move it away and run "
-                             "'autoresearch setup' to start again")
+                             f"'{typed('setup')}' to start again")
 
 
 def session_file(root) -> str:

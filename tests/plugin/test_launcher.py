@@ -50,7 +50,7 @@ def test_exit_code_and_output_of_the_helper_come_through(make_repo, tmp_path):
     repo = make_repo({"a.txt": "x\n"})
     proc = launcher(sys.executable, "status", "--brief", cwd=repo, data=tmp_path / "data")
     assert proc.returncode == 0
-    assert proc.stdout == "no autoresearch session in this repository (start one with: autoresearch setup)\n"
+    assert proc.stdout == "no autoresearch session in this repository (start one with: /autoresearch setup)\n"
     proc = launcher(sys.executable, "no-such-verb", cwd=repo, data=tmp_path / "data")
     assert proc.returncode == 2
     assert "autoresearch: error: argument VERB: invalid choice: 'no-such-verb'" in proc.stderr
@@ -155,7 +155,7 @@ def test_first_install_fails_offline_then_installs_once_and_is_reused(bare_pytho
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     results = [(p.communicate(timeout=600), p.returncode) for p in first]
-    no_session = "no autoresearch session in this repository (start one with: autoresearch setup)\n"
+    no_session = "no autoresearch session in this repository (start one with: /autoresearch setup)\n"
     assert [(code, out) for (out, _), code in results] == [(0, no_session)] * 2, results
     assert sorted(err for (_, err), _ in results) == ["", installing + "\n"]
     marker = venv / launch.MARKER
@@ -196,3 +196,28 @@ def test_ready_needs_a_marker_of_this_version(tmp_path, marker, expected):
 
 def test_read_version_matches_the_package():
     assert launch.read_version(str(ROOT)) == __version__
+
+
+def test_messages_name_what_is_typed_inside_claude_code(make_repo, tmp_path):
+    # through the launcher, a verb the slash command takes is named as /autoresearch ...,
+    # any other as the launcher's own form; in a terminal the bare command
+    repo = make_repo({"a.txt": "x\n"})
+    via = launcher(sys.executable, "run", "-d", "idea", cwd=repo, data=tmp_path / "data")
+    assert via.returncode == 1 and "run '/autoresearch setup' first" in via.stderr
+    bare = subprocess.run([sys.executable, "-m", "autoresearch_helpers", "run", "-d", "idea"],
+                          cwd=repo, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items()
+                               if k != "AUTORESEARCH_LAUNCHER"})
+    assert bare.returncode == 1 and "run 'autoresearch setup' first" in bare.stderr
+    listed = launcher(sys.executable, "sessions", cwd=repo, data=tmp_path / "data")
+    assert "(start one with: /autoresearch setup)" in listed.stdout
+
+
+def test_a_verb_the_slash_command_does_not_take_is_named_in_the_launchers_form(monkeypatch):
+    from autoresearch_helpers.vocab import typed
+
+    monkeypatch.delenv("AUTORESEARCH_LAUNCHER", raising=False)
+    assert typed("run -d x") == "autoresearch run -d x"
+    monkeypatch.setenv("AUTORESEARCH_LAUNCHER", "/plugins/ar/launch.py")
+    assert typed("run -d x") == 'python3 "/plugins/ar/launch.py" run -d x'
+    assert typed("setup --tag t2") == "/autoresearch setup --tag t2"
