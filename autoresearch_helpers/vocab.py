@@ -92,6 +92,18 @@ def fmt_value(value: float | None, *, sign: bool = False, missing: str = "-") ->
     return text
 
 
+def fmt_count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for one: '1 experiment', '0 experiments', '2 pairs'
+    (``plural`` for a noun that does not just add an s: 'processes')."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def fmt_counts(experiments: int, keep: int, discard: int, crash: int) -> str:
+    """'4 experiments: 2 keep, 1 discard, 1 crash', as run, status and results say it."""
+    return (f"{fmt_count(experiments, 'experiment')}: {keep} keep, {discard} discard, "
+            f"{crash} crash")
+
+
 def fmt_delta(delta: float | None) -> str:
     """A signed difference, '' when there is none."""
     return "" if delta is None else fmt_value(delta, sign=True)
@@ -103,7 +115,7 @@ def fmt_evidence(interval, p_value: float | None, pairs: int) -> str:
     the experiment had none."""
     if interval is None or p_value is None:
         return ""
-    return f"{pairs} pair{'' if pairs == 1 else 's'}: Δ in {_bounds(interval)}, {_p(p_value)}"
+    return f"{fmt_count(pairs, 'pair')}: Δ in {_bounds(interval)}, {_p(p_value)}"
 
 
 def _bounds(interval) -> str:

@@ -11,7 +11,7 @@ from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import logs, session
 from autoresearch_helpers.vocab import (
-    CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short)
+    CRASH, KEEP, fmt_count, fmt_counts, fmt_delta, fmt_decided_by, fmt_value, inert, short)
 
 TAIL_LINES = 30
 
@@ -70,9 +70,9 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     lines.append(head)
     counts = state.counts
     lines.append(f"best: {metric} {fmt_value(state.champion.value)} at "
-                 f"{short(state.champion.commit)} · {state.experiments} experiments: "
-                 f"{counts.get('keep', 0)} keep, {counts.get('discard', 0)} discard, "
-                 f"{counts.get('crash', 0)} crash")
+                 f"{short(state.champion.commit)} · "
+                 + fmt_counts(state.experiments, counts.get("keep", 0),
+                              counts.get("discard", 0), counts.get("crash", 0)))
     if o.violations:
         lines.append("only these files may change: " + ", ".join(state.editable))
         lines.append(f"the change was saved under {o.saved}/")
@@ -83,8 +83,8 @@ def outcome_lines(root, o: Outcome) -> list[str]:
             lines.append(f"--- last lines of {inert(o.log)} ---")
             lines.extend(text.rstrip("\n").split("\n"))
     if state.crash_streak >= 3:
-        lines.append(f"{state.crash_streak} crashes in a row: fix the cause or try a different "
-                     "kind of idea")
+        lines.append(f"{fmt_count(state.crash_streak, 'crash', 'crashes')} in a row: fix the "
+                     "cause or try a different kind of idea")
     if session.stop_requested(root):
         lines.append("STOP REQUESTED: end the loop now (run 'autoresearch setup' to resume later)")
     return lines

@@ -30,7 +30,7 @@ from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.journal import Result
 from autoresearch_helpers.store.session import Pending, Point, State
-from autoresearch_helpers.vocab import CRASH, KEEP, short
+from autoresearch_helpers.vocab import CRASH, KEEP, fmt_count, short
 
 
 @dataclass
@@ -173,11 +173,13 @@ def _evaluate(root, out: Outcome) -> None:
         raise
     out.duration_s, out.memory_gb = m.duration_s, m.memory_gb
     if m.escaped:
-        out.notes.append(f"note: {m.escaped} process(es) of the run had left its process "
-                         "group; they were killed when it ended")
+        they = "it was" if m.escaped == 1 else "they were"
+        out.notes.append(f"note: {fmt_count(m.escaped, 'process', 'processes')} of the run "
+                         f"had left its process group; {they} killed when it ended")
     if m.cut_bytes:
-        out.notes.append(f"note: the run printed too much: {m.cut_bytes} bytes were cut "
-                         f"from the middle of {m.log}")
+        were = "was" if m.cut_bytes == 1 else "were"
+        out.notes.append(f"note: the run printed too much: {fmt_count(m.cut_bytes, 'byte')} "
+                         f"{were} cut from the middle of {m.log}")
     broken = _run_tampered(root, out)
     if broken:
         out.error, out.detail = broken

@@ -79,7 +79,7 @@ def test_torn_last_line_and_garbage(repo, cli):
     r = cli(repo, "query", ".action")
     assert r.code == 0
     assert r.out.splitlines() == ['"session_start"'] + ['"experiment_done"'] * 5
-    assert r.err == (f"autoresearch query: warning: skipped 1 line(s) that are not JSON "
+    assert r.err == (f"autoresearch query: warning: skipped 1 line that is not JSON "
                      f"(first: line 7 of {paths.jsonl_path(repo)})\n")
 
 
