@@ -74,6 +74,22 @@ def is_better(direction: str, a: float, b: float | None, min_delta: float = 0.0)
     return gain(direction, a, b) > min_delta + tolerance(a, b, min_delta)
 
 
+def decimals(value: float) -> int:
+    """The decimals ``value`` is written with (its shortest repr): 4.5169 -> 4, 1e-05 -> 5,
+    5.0 -> 0."""
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    fraction = mantissa.partition(".")[2].rstrip("0")
+    return max(len(fraction) - int(exponent or 0), 0)
+
+
+def difference(a: float, b: float) -> float:
+    """``a - b`` without float noise: rounded to the decimals of ``a`` and ``b`` (4.0338 -
+    4.5169 is -0.4831, not -0.4830999999999994). The delta of every log and JSON output."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return a - b
+    return round(a - b, max(decimals(a), decimals(b))) + 0.0  # + 0.0: never -0.0
+
+
 def median(values) -> float:
     if not len(values):
         raise ValueError("the median of no values")

@@ -8,7 +8,8 @@ The rules (reports/summarise.py reads the logs, reports/tally.py counts):
 - best = the best value among the kept rows (the champion line), by the direction: the
   maximum of a higher_is_better metric. Crashes never count towards best or the trend and
   carry value None (they are never 0).
-- delta of an experiment = its value minus the running best before it (None for a crash).
+- delta of an experiment = its value minus the running best before it, rounded to the
+  decimals of the two (vocab.difference; None for a crash).
 - improvement_pct is positive when best is better than baseline; change_pct is the signed
   relative change (best - baseline) / |baseline| * 100.
 - --tag T: rows of results.tsv carry no tag, so with a tag the experiments are the JSONL
@@ -40,7 +41,7 @@ class Experiment:
     number: int  # 0 is the baseline
     commit: str
     value: float | None  # None for a crash
-    delta: float | None  # value - the running best before it
+    delta: float | None  # value - the running best before it (vocab.difference)
     status: str  # keep | discard | crash
     description: str
     error: str | None = None  # from the JSONL, None when unknown
@@ -66,7 +67,7 @@ class Experiment:
 
     def to_json(self) -> dict:
         return {"experiment": self.number, "commit": self.commit, "value": self.value,
-                "delta": tidy(self.delta), "status": self.status,
+                "delta": self.delta, "status": self.status,
                 "description": self.description, "error": self.error, "reason": self.reason,
                 "duration_s": self.duration_s, "memory_gb": self.memory_gb,
                 "p_value": self.p_value, "interval": self.interval, "pairs": self.pairs}

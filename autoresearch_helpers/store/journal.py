@@ -15,7 +15,7 @@ from autoresearch_helpers import paths
 
 from autoresearch_helpers.store import logs, session
 from autoresearch_helpers.store.session import Pending, State
-from autoresearch_helpers.vocab import CRASH, fmt_count, short
+from autoresearch_helpers.vocab import CRASH, difference, fmt_count, short
 
 
 @dataclass
@@ -40,7 +40,9 @@ class Result:
 
     @property
     def delta(self) -> float | None:
-        return None if self.value is None or self.prev is None else self.value - self.prev
+        if self.value is None or self.prev is None:
+            return None
+        return difference(self.value, self.prev)
 
 
 def details(state: State, r: Result) -> dict:

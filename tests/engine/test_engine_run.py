@@ -190,3 +190,16 @@ def test_spec_jq_queries_work_on_our_log(session_repo, cli):
     assert [norm(x) for x in tsv] == [norm(x) for x in binding]
     assert [line.split("\t")[1] for line in tsv if line.split("\t")[1]] == \
         ["keep", "keep", "discard"]
+
+
+def test_deltas_are_rounded_to_the_values_decimals(session_repo, cli):
+    # 123456.7891 - 123456.789 is 9.99999901978299e-05 in floats: every delta says 0.0001
+    repo = session_repo(value=123456.789)
+    edit(repo, 123456.7891)
+    run = cli(repo, "run", "-d", "a hair worse", "--json")
+    assert run.code == 0, run
+    assert run.json()["delta"] == 0.0001
+    assert cli(repo, "status", "--json").json()["recent"][-1]["delta"] == 0.0001
+    assert cli(repo, "results", "--json").json()["shown"][-1]["delta"] == 0.0001
+    assert done_events(repo)[-1]["details"]["delta"] == 0.0001
+    assert '"delta": 0.0001,' in (repo / ".claude/logs/autoresearch.jsonl").read_text()
