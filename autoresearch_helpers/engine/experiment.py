@@ -118,8 +118,12 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
 
 
 def _violations(root, state: State, changes) -> list[str]:
+    """One line per file out of scope, each file once (git's view of a read-only file it
+    shows changed, else the fingerprint's)."""
     rules = scope.Scope(root, state.editable, state.readonly)
-    return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints)
+    shown = {p for _, path, orig in changes for p in (path, orig) if p}
+    return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints,
+                                                              named=shown)
 
 
 def _set_aside(root, out: Outcome, changes, violations: list[str], code: str) -> None:
