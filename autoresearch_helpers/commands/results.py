@@ -92,12 +92,20 @@ def headline(s) -> list[str]:
     return [inert(line) for line in lines]
 
 
+def left_out(s) -> list[str]:
+    """The line under the rows that says how many --last left out (none when it left none)."""
+    if not s.not_shown:
+        return []
+    rows = fmt_count(s.not_shown, "earlier row" if s.recent else "row")
+    return [f"({rows} not shown; --last {s.experiments + 1} shows every row)"]
+
+
 def table(s, width: int = 100, colour: bool = False) -> list[str]:
     title = (f"autoresearch results: {s.tag or 'session'} ({s.metric}, "
              f"{direction_words(s.direction)})")
     lines = [inert(title), *headline(s)]
     if not s.recent:
-        return lines
+        return lines + left_out(s)
     tested = any(e.decided_by() for e in s.recent)  # a column only when a row has a test
     cells = [(str(e.number), inert(e.commit[:9]), fmt_value(e.value),
               fmt_value(e.delta, sign=True), inert(e.status))
@@ -117,7 +125,7 @@ def table(s, width: int = 100, colour: bool = False) -> list[str]:
     for e, c in zip(s.recent, cells):
         desc = e.description + (f" [{e.error}]" if e.error else "")
         lines.append(row(c, clip(desc, rest), e.status))
-    return lines
+    return lines + left_out(s)
 
 
 def markdown(s) -> list[str]:
@@ -139,7 +147,7 @@ def markdown(s) -> list[str]:
             test = f"{e.decided_by()} | " if tested else ""
             lines.append(inert(f"| {e.number} | `{e.commit}` | {value} | {delta} | "
                                f"{e.status} | {test}{cell(desc)} |"))
-    return lines
+    return lines + ([""] + left_out(s) if s.not_shown else [])
 
 
 def write_rows(s, out, fmt: str) -> None:

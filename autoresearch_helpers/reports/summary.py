@@ -116,6 +116,11 @@ class Summary:
         return self.keep / self.experiments if self.experiments else None
 
     @property
+    def not_shown(self) -> int:
+        """The rows (the baseline is one) left out of ``recent`` by ``--last``."""
+        return max(self.experiments + 1 - len(self.recent), 0)
+
+    @property
     def change_pct(self) -> float | None:
         if not self.baseline or not self.best:
             return None
@@ -144,7 +149,7 @@ class Summary:
             "crash": self.crash, "keep_rate": self.keep_rate,
             "change_pct": tidy(self.change_pct), "improvement_pct": tidy(self.improvement_pct),
             "crash_reasons": self.crash_reasons, "sessions": self.sessions,
-            "shown": [e.to_json() for e in self.recent],
+            "shown": [e.to_json() for e in self.recent], "not_shown": self.not_shown,
         }
 
 
