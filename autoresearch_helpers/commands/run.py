@@ -6,7 +6,7 @@ import json
 import os
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine.experiment import Outcome, run_experiment
+from autoresearch_helpers.engine.experiment import Outcome, load_active, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import logs, session
@@ -29,6 +29,7 @@ def run(args) -> int:
     if not description:
         raise UsageError("the description is empty: say in a few words what the experiment tries")
     root = paths.find_root()
+    load_active(root)  # no session: refused before the lock makes .autoresearch/
     with session.Lock(root, "run"):
         logs.check_appendable(root)  # a log it could not write would fail after the commit
         outcome = run_experiment(root, description, allow_empty=args.allow_empty)

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 from conftest import git
-from engine_project import EXP, done_events, edit, tsv_rows
+from engine_project import EXP, done_events, edit, project, tsv_rows
 
 
 def test_keep_commits_and_moves_the_champion(session_repo, cli):
@@ -203,3 +203,13 @@ def test_deltas_are_rounded_to_the_values_decimals(session_repo, cli):
     assert cli(repo, "results", "--json").json()["shown"][-1]["delta"] == 0.0001
     assert done_events(repo)[-1]["details"]["delta"] == 0.0001
     assert '"delta": 0.0001,' in (repo / ".claude/logs/autoresearch.jsonl").read_text()
+
+
+def test_run_before_setup_leaves_nothing(make_repo, cli):
+    repo = make_repo(project())
+    result = cli(repo, "run", "-d", "too early")
+    assert result.code == 1
+    assert result.err == ("autoresearch run: error: no autoresearch session with a baseline in "
+                          "this repository; run 'autoresearch setup' first\n")
+    assert not (repo / ".autoresearch").exists()
+    assert git(repo, "status", "--porcelain", "--ignored") == ""
