@@ -164,14 +164,16 @@ def test_path_argument_and_subdirectory(project_repo, cli, tmp_path):
         "src/main/java/com/example/shop/ShopApp.java"
 
 
-def test_outside_a_repository_uses_the_current_directory(tmp_path, cli):
+def test_a_path_outside_a_repository_is_detected(tmp_path, cli):
     folder = tmp_path / "plain"
     folder.mkdir()
     (folder / "package.json").write_text('{"scripts": {"build": "vite build"}}')
     (folder / "src").mkdir()
     (folder / "src" / "main.ts").write_text("export {}\n")
-    doc = cli(folder, "detect", "--json").json()
+    doc = cli(tmp_path, "detect", "--json", str(folder)).json()
     assert (doc["type"], doc["target_file"]) == ("node", "src/main.ts")
+    # without PATH, outside a repository: the message of every verb
+    assert "not a git repository" in cli(folder, "detect").err
 
 
 def test_missing_path_is_a_usage_error(tmp_path, cli):

@@ -83,8 +83,8 @@ def test_torn_last_line_and_garbage(repo, cli):
                      f"(first: line 7 of {paths.jsonl_path(repo)})\n")
 
 
-def test_no_log(tmp_path, cli):
-    r = cli(tmp_path, "query", ".")
+def test_no_log(make_repo, cli):
+    r = cli(make_repo(), "query", ".")
     assert r.code == 1
     assert "no JSONL log at" in r.err and "run 'autoresearch setup' first" in r.err
 

@@ -147,10 +147,11 @@ def test_torn_last_lines_are_skipped(lower, cli):
     assert data["experiments"] == 4 and data["best"]["value"] == 0.8
 
 
-def test_no_logs_says_run_setup(tmp_path, cli):
-    r = cli(tmp_path, "results")
+def test_no_logs_says_run_setup(make_repo, cli):
+    repo = make_repo()
+    r = cli(repo, "results")
     assert r.code == 1
-    assert r.err == (f"autoresearch results: error: no results yet in {tmp_path}: neither "
+    assert r.err == (f"autoresearch results: error: no results yet in {repo}: neither "
                      "results.tsv nor .claude/logs/autoresearch.jsonl exists; run "
                      "'autoresearch setup' first to measure the baseline\n")
 

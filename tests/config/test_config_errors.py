@@ -206,4 +206,4 @@ def test_custom_without_target_file(make_repo, cli):
 def test_not_a_git_repository(tmp_path, cli):
     result = cli(tmp_path, "config")
     assert result.code == 1
-    assert result.err.startswith("autoresearch config: error: not inside a git repository")
+    assert result.err.startswith("autoresearch config: error: not a git repository")

@@ -68,8 +68,8 @@ def test_module_entry_point_and_once(repo):
     assert proc.returncode == 0 and "k3 d3 c2" in proc.stdout
 
 
-def test_no_logs_is_one_message(tmp_path, cli):
-    r = cli(tmp_path, "dashboard")
+def test_no_logs_is_one_message(make_repo, cli):
+    r = cli(make_repo(), "dashboard")
     assert r.code == 1 and r.out == ""
     assert r.err.startswith("autoresearch dashboard: error: no results yet in ")
     assert r.err.endswith("run 'autoresearch setup' first to measure the baseline\n")
