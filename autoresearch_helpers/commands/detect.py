@@ -50,15 +50,17 @@ def summary_lines(d) -> list[str]:
 
 
 def explain_lines(resolution) -> list[str]:
+    """The files that decided it and what else matched (the ranking's scores are internal:
+    only --json shows them)."""
     best = resolution.best
-    lines = [f"decided by: {', '.join(best.evidence)} (score {best.score})"]
+    lines = [f"decided by: {', '.join(best.evidence)}"]
     lines += [f"  - {note}" for note in best.notes]
     if not resolution.alternatives:
         lines.append("also matched: nothing else")
     else:
         lines.append("also matched:")
         for alt in resolution.alternatives:
-            lines.append(f"  {alt.type} (score {alt.score}): {', '.join(alt.evidence)}")
+            lines.append(f"  {alt.type}: {', '.join(alt.evidence)}")
             lines += [f"    - {note}" for note in alt.notes]
     return lines
 
