@@ -158,6 +158,13 @@ def fmt_decided_by(interval, p_value: float | None, pairs: int, reason: str | No
     return fmt_evidence(interval, p_value, pairs)
 
 
+def fmt_memory(gb: float | None, missing: str = "-") -> str:
+    """Peak memory for people: '1.2 GB', and below 0.1 GB in MB ('45 MB', not '0.0 GB')."""
+    if gb is None or not math.isfinite(gb):
+        return missing
+    return f"{gb * 1000:.0f} MB" if gb < 0.1 else f"{gb:.1f} GB"
+
+
 def fmt_pct(value: float | None, missing: str = "") -> str:
     return missing if value is None else f"{value:+.2f}%"
 
