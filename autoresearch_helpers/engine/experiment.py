@@ -118,8 +118,7 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
 
 
 def _violations(root, state: State, changes) -> list[str]:
-    """One line per file out of scope, each file once (git's view of a read-only file it
-    shows changed, else the fingerprint's)."""
+    """One line per file out of scope (a read-only file git shows changed: git's line only)."""
     rules = scope.Scope(root, state.editable, state.readonly)
     shown = {p for _, path, orig in changes for p in (path, orig) if p}
     return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints,
@@ -177,13 +176,11 @@ def _evaluate(root, out: Outcome) -> None:
         raise
     out.duration_s, out.memory_gb = m.duration_s, m.memory_gb
     if m.escaped:
-        they = "it was" if m.escaped == 1 else "they were"
-        out.notes.append(f"note: {fmt_count(m.escaped, 'process', 'processes')} of the run "
-                         f"had left its process group; {they} killed when it ended")
+        out.notes.append(f"note: killed {fmt_count(m.escaped, 'process', 'processes')} of the "
+                         "run that had left its process group, as it ended")
     if m.cut_bytes:
-        were = "was" if m.cut_bytes == 1 else "were"
         out.notes.append(f"note: the run printed too much: {fmt_count(m.cut_bytes, 'byte')} "
-                         f"{were} cut from the middle of {m.log}")
+                         f"cut from the middle of {m.log}")
     broken = _run_tampered(root, out)
     if broken:
         out.error, out.detail = broken
