@@ -46,12 +46,23 @@ def top_parser() -> argparse.ArgumentParser:
     return top
 
 
+def unknown_verb(verb: str) -> str:
+    """The message for a verb that is not one: the closest verb when one is close."""
+    import difflib
+
+    close = difflib.get_close_matches(verb.lower(), list(VERBS), n=1, cutoff=0.6)
+    hint = f": did you mean '{close[0]}'?" if close else ""
+    return f"unknown verb '{inert(verb)}'{hint} (the verbs: {', '.join(VERBS)})"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     top = top_parser()
     if not argv:
         top.print_help(sys.stderr)
         return 2
+    if not argv[0].startswith("-") and argv[0] not in VERBS:
+        top.error(unknown_verb(argv[0]))  # exits 2
     given = top.parse_args(argv[:1])  # exits 2 on an unknown verb, 0 on --help/--version
     module = importlib.import_module(f"autoresearch_helpers.commands.{given.verb}")
     parser = argparse.ArgumentParser(prog=f"autoresearch {given.verb}",

@@ -50,24 +50,26 @@ def repo_root_or_none(start=None) -> str | None:
 
 
 def find_root(start=None) -> str:
-    """:func:`repo_root_or_none`, or an error that says to run 'git init'."""
+    """:func:`repo_root_or_none`, or the one error every verb gives outside a repository."""
     root = repo_root_or_none(start)
     if root is None:
         here = os.path.realpath(os.getcwd() if start is None else os.fspath(start))
-        raise AutoresearchError(f"not inside a git repository: {here} (run 'git init' first)")
+        raise AutoresearchError(f"not a git repository: {here} (nor any folder above it); "
+                                "run 'git init' first")
     return root
 
 
 def find_logs(start=None) -> str:
     """The folder whose logs the read-only verbs show: the nearest one (from ``start``
-    upwards) holding results.tsv or the JSONL log, else the repository root, else start."""
+    upwards) holding results.tsv or the JSONL log, else the repository root (else the
+    error of :func:`find_root`)."""
     start = os.getcwd() if start is None else start
 
     def has_logs(folder: str) -> bool:
         return (os.path.isfile(os.path.join(folder, TSV_NAME))
                 or os.path.isfile(os.path.join(folder, JSONL_REL)))
 
-    return _walk_up(start, has_logs) or repo_root_or_none(start) or os.path.realpath(start)
+    return _walk_up(start, has_logs) or find_root(start)
 
 
 def tsv_path(root) -> str:

@@ -75,6 +75,22 @@ def is_better(direction: str, a: float, b: float | None, min_delta: float = 0.0)
     return gain(direction, a, b) > min_delta + tolerance(a, b, min_delta)
 
 
+def decimals(value: float) -> int:
+    """The decimals ``value`` is written with (its shortest repr): 4.5169 -> 4, 1e-05 -> 5,
+    5.0 -> 0."""
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    fraction = mantissa.partition(".")[2].rstrip("0")
+    return max(len(fraction) - int(exponent or 0), 0)
+
+
+def difference(a: float, b: float) -> float:
+    """``a - b`` without float noise: rounded to the decimals of ``a`` and ``b`` (4.0338 -
+    4.5169 is -0.4831, not -0.4830999999999994). The delta of every log and JSON output."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return a - b
+    return round(a - b, max(decimals(a), decimals(b))) + 0.0  # + 0.0: never -0.0
+
+
 def median(values) -> float:
     if not len(values):
         raise ValueError("the median of no values")
@@ -93,6 +109,18 @@ def fmt_value(value: float | None, *, sign: bool = False, missing: str = "-") ->
     return text
 
 
+def fmt_count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular for one: '1 experiment', '0 experiments', '2 pairs'
+    (``plural`` for a noun that does not just add an s: 'processes')."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def fmt_counts(experiments: int, keep: int, discard: int, crash: int) -> str:
+    """'4 experiments: 2 keep, 1 discard, 1 crash', as run, status and results say it."""
+    return (f"{fmt_count(experiments, 'experiment')}: {keep} keep, {discard} discard, "
+            f"{crash} crash")
+
+
 def fmt_delta(delta: float | None) -> str:
     """A signed difference, '' when there is none."""
     return "" if delta is None else fmt_value(delta, sign=True)
@@ -104,7 +132,7 @@ def fmt_evidence(interval, p_value: float | None, pairs: int) -> str:
     the experiment had none."""
     if interval is None or p_value is None:
         return ""
-    return f"{pairs} pair{'' if pairs == 1 else 's'}: Δ in {_bounds(interval)}, {_p(p_value)}"
+    return f"{fmt_count(pairs, 'pair')}: Δ in {_bounds(interval)}, {_p(p_value)}"
 
 
 def _bounds(interval) -> str:
@@ -129,6 +157,13 @@ def fmt_decided_by(interval, p_value: float | None, pairs: int, reason: str | No
     if short:
         return f"Δ {_bounds(interval)} {_p(p_value)} n={pairs}"
     return fmt_evidence(interval, p_value, pairs)
+
+
+def fmt_memory(gb: float | None, missing: str = "-") -> str:
+    """Peak memory for people: '1.2 GB', and below 0.1 GB in MB ('45 MB', not '0.0 GB')."""
+    if gb is None or not math.isfinite(gb):
+        return missing
+    return f"{gb * 1000:.0f} MB" if gb < 0.1 else f"{gb:.1f} GB"
 
 
 def fmt_pct(value: float | None, missing: str = "") -> str:

@@ -49,7 +49,7 @@ def measure(cmd: list[str], cwd: Path, runs: int) -> tuple[float, float]:
         subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, check=True, env=env)
         best = min(best, time.perf_counter() - start)
     rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return best * 1000, rss_kb / 1024
+    return best * 1000, rss_kb * 1024 / 1e6  # ru_maxrss is in KiB
 
 
 def main() -> int:

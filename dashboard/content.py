@@ -9,7 +9,8 @@ from __future__ import annotations
 from autoresearch_dashboard.chart import STYLES, braille, y_range
 from autoresearch_helpers.reports.inflight import timing
 from autoresearch_helpers.reports.summary import clip
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert, typed
+from autoresearch_helpers.vocab import (
+    direction_words, fmt_memory, fmt_pct, fmt_value, inert, typed)
 
 STATUS_STYLE = {"keep": STYLES["k"], "discard": STYLES["d"], "crash": STYLES["c"]}
 RECENT_HEADS = ("#", "commit", "value", "delta", "status", "evidence", "time", "mem",
@@ -114,7 +115,7 @@ def recent(s, width: int, rows: int):
         if tested:
             cells.append((e.decided_by(short=True), None))
         if extra:
-            cells += [(seconds(e.duration_s), None), (gb(e.memory_gb), None)]
+            cells += [(seconds(e.duration_s), None), (fmt_memory(e.memory_gb), None)]
         desc = e.description + (f" [{e.error}]" if e.error else "")
         cells.append((clip(desc, 200), None))
         table.append(cells)
@@ -125,10 +126,6 @@ def seconds(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.1f}s" if value < 100 else f"{value / 60:.1f}m"
-
-
-def gb(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}G"
 
 
 def footer(s) -> list[tuple[str, str | None]]:
@@ -145,7 +142,7 @@ def footer(s) -> list[tuple[str, str | None]]:
                      f"{seconds(sum(durations) / len(durations))}", None))
     if memory:
         runs.append(("  mem ", "dim"))
-        runs.append((f"{gb(memory[-1])}, peak {gb(max(memory))}", None))
+        runs.append((f"{fmt_memory(memory[-1])}, peak {fmt_memory(max(memory))}", None))
     if not runs:
         runs.append(("no crashes", "dim"))
     return runs

@@ -1,7 +1,8 @@
-"""The package installs as users install it: `pip install .` and `uv tool install .`.
+"""The package installs as users install it: `pip install .` and `uv tool install .`, and
+the README's two commands work as written.
 
-Both need the package index (reachable here and in CI), so they are marked slow; they
-still run in the default suite.
+The installs need the package index (reachable here and in CI), so they are marked slow;
+they still run in the default suite.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _source_copy(tmp_path: Path) -> Path:
     """A copy of the project without build leftovers, as a fresh checkout has it."""
     dest = tmp_path / "src"
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
-        ".git", "build", "*.egg-info", "__pycache__", ".pytest_cache", "node_modules"))
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", "node_modules"))
     return dest
 
 
@@ -61,3 +62,43 @@ def test_uv_tool_install(tmp_path):
     assert proc.returncode == 0, proc.stderr
     exe = tmp_path / "bin" / "autoresearch"
     assert _detect(exe, "vite_react_app") == "type:    node"
+
+
+def _readme_commands() -> list[str]:
+    """The commands of the README's "Two commands" section, as written."""
+    text = (ROOT / "README.md").read_text().split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    return [line[4:] for line in text.splitlines() if line.startswith("    ")]
+
+
+def test_the_readme_test_command_is_what_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text().rstrip("\n").splitlines()
+    assert ci[-2] == "# The README's test command, exactly:"
+    assert _readme_commands()[1] == ci[-1]
+
+
+def _refusing_python() -> str | None:
+    """The folder of a python3 (>= 3.10) that refuses global installs (PEP 668), if any."""
+    for folder in ("/usr/bin", "/usr/local/bin"):
+        exe = Path(folder) / "python3"
+        if not exe.exists():
+            continue
+        probe = subprocess.run([str(exe), "-c", "import sys, sysconfig, os; print(sys.version_info "
+                                ">= (3, 10) and os.path.exists(os.path.join(sysconfig.get_path("
+                                "'stdlib'), 'EXTERNALLY-MANAGED')))"],
+                               capture_output=True, text=True)
+        if probe.stdout.strip() == "True":
+            return folder
+    return None
+
+
+@pytest.mark.slow
+def test_the_readme_quick_start_works_from_a_fresh_copy(tmp_path):
+    """The README's first command in a fresh checkout, with a system Python that refuses
+    global installs first on PATH when the machine has one (else this interpreter's)."""
+    folder = _refusing_python() or str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = f"{folder}:{env['PATH']}"
+    proc = subprocess.run(["bash", "-c", _readme_commands()[0]], cwd=_source_copy(tmp_path),
+                          capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "3 experiments: 2 keep, 1 discard, 0 crash" in proc.stdout

@@ -29,7 +29,7 @@ class Detection:
     metric_direction: str  # LOWER or HIGHER
     measure: str = PRINTED  # PRINTED, ARTIFACT_SIZE or WALL_TIME
     artifact: str | None = None  # for ARTIFACT_SIZE: a repo-relative path or glob
-    unit: str | None = None  # for ARTIFACT_SIZE: "KB" or "MB"; for WALL_TIME: "s"
+    unit: str | None = None  # ARTIFACT_SIZE: "KB" (1000 bytes), "MB", "KiB" (1024)…; WALL_TIME: "s"
     time_budget: int = 300
     score: int = 0  # strength of the match: the highest score wins
     notes: list[str] = field(default_factory=list)  # why, in words, for --explain

@@ -15,21 +15,22 @@ from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert
 
 def add_arguments(parser) -> None:
     parser.add_argument("path", nargs="?", metavar="PATH",
-                        help="the project folder (default: the repository root of the current "
-                             "directory, or the current directory outside a repository)")
+                        help="the project folder, in a git repository or not (default: the "
+                             "repository root of the current directory)")
     parser.add_argument("--explain", action="store_true",
                         help="also say which files decided it and what else matched")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def project_root(path: str | None) -> Path:
-    """PATH when given; else the enclosing git repository's root; else the current directory."""
+    """PATH when given; else the enclosing git repository's root (outside one, the error
+    every verb gives)."""
     if path is not None:
         folder = Path(path)
         if not folder.is_dir():
             raise UsageError(f"PATH {path!r} is not a directory")
         return folder.resolve()
-    return Path(paths.repo_root_or_none() or Path.cwd())
+    return Path(paths.find_root())
 
 
 def metric_line(d) -> str:
@@ -49,15 +50,17 @@ def summary_lines(d) -> list[str]:
 
 
 def explain_lines(resolution) -> list[str]:
+    """The files that decided it and what else matched (the ranking's scores are internal:
+    only --json shows them)."""
     best = resolution.best
-    lines = [f"decided by: {', '.join(best.evidence)} (score {best.score})"]
+    lines = [f"decided by: {', '.join(best.evidence)}"]
     lines += [f"  - {note}" for note in best.notes]
     if not resolution.alternatives:
         lines.append("also matched: nothing else")
     else:
         lines.append("also matched:")
         for alt in resolution.alternatives:
-            lines.append(f"  {alt.type} (score {alt.score}): {', '.join(alt.evidence)}")
+            lines.append(f"  {alt.type}: {', '.join(alt.evidence)}")
             lines += [f"    - {note}" for note in alt.notes]
     return lines
 

@@ -29,7 +29,7 @@ from autoresearch_helpers.reports.finalize_text import Kept
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
 from autoresearch_helpers.store import session
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import KEEP, LOWER, fmt_value, inert, short, typed
+from autoresearch_helpers.vocab import KEEP, LOWER, fmt_count, fmt_value, inert, short, typed
 
 
 def add_arguments(parser) -> None:
@@ -207,8 +207,8 @@ def run(args) -> int:
                           "kept": [k.__dict__ for k in listed], "summary_path": str(rel),
                           "markdown": text}, ensure_ascii=False, allow_nan=False))
         return 0
-    print(inert(f"created branch {branch} at {made[-1][:7]} ({len(made)} commit"
-                f"{'s' if len(made) != 1 else ''} on {base[:7]}); your working tree is unchanged"))
+    print(inert(f"created branch {branch} at {made[-1][:7]} ({fmt_count(len(made), 'commit')} "
+                f"on {base[:7]}); your working tree is unchanged"))
     print(inert(f"summary saved to {rel}"))
     print()
     print(text, end="")

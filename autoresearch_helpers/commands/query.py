@@ -17,7 +17,7 @@ import sys
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.store import tail
-from autoresearch_helpers.vocab import typed
+from autoresearch_helpers.vocab import fmt_count, typed
 
 MAX_REPORTED = 5
 
@@ -99,7 +99,8 @@ def run(args) -> int:
             except ValueError as exc:
                 failures.append(f"line {line_number}: {_first_line(exc)}")
     if skipped[0]:
-        print(f"autoresearch query: warning: skipped {skipped[0]} line(s) that are not JSON "
+        print(f"autoresearch query: warning: skipped {fmt_count(skipped[0], 'line')} that "
+              f"{'is' if skipped[0] == 1 else 'are'} not JSON "
               f"(first: line {skipped[1]} of {path})", file=sys.stderr)
     if failures:
         more = len(failures) - MAX_REPORTED

@@ -13,7 +13,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports import html
 from autoresearch_helpers.reports.summarise import EVERY, load_summary
-from autoresearch_helpers.vocab import inert
+from autoresearch_helpers.vocab import fmt_count, inert
 
 
 def add_arguments(parser) -> None:
@@ -63,5 +63,5 @@ def run(args) -> int:
         tmp.replace(target)
     except OSError as exc:
         raise AutoresearchError(f"cannot write {target}: {exc.strerror or exc}") from None
-    print(inert(f"wrote {target} ({count} experiments)"))
+    print(inert(f"wrote {target} ({fmt_count(count, 'experiment')})"))
     return 0

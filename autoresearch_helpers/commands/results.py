@@ -20,7 +20,8 @@ from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.reports.summarise import load_summary
 from autoresearch_helpers.reports.summary import clip
 from autoresearch_helpers.store.logs import escape_field
-from autoresearch_helpers.vocab import direction_words, fmt_pct, fmt_value, inert
+from autoresearch_helpers.vocab import (
+    direction_words, fmt_count, fmt_counts, fmt_pct, fmt_value, inert)
 
 FORMATS = ("table", "markdown", "csv", "tsv", "json")
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -72,8 +73,7 @@ def sparkline(values: list[float]) -> str:
 def headline(s) -> list[str]:
     """The lines above the table, shared by table and markdown (no markup)."""
     rate = f" (keep rate {s.keep_rate:.0%})" if s.keep_rate is not None else ""
-    lines = [f"{s.experiments} experiments: {s.keep} keep, {s.discard} discard, "
-             f"{s.crash} crash{rate}"]
+    lines = [fmt_counts(s.experiments, s.keep, s.discard, s.crash) + rate]
     if s.baseline and s.best:
         lines.append(f"baseline {fmt_value(s.baseline['value'])} -> best "
                      f"{fmt_value(s.best['value'])} ({fmt_pct(s.change_pct)}) at "
@@ -82,7 +82,7 @@ def headline(s) -> list[str]:
     trend = sparkline(s.running_best(40))
     if len(s.best_series) > 1:
         lines.append(f"trend of the best: {trend}  ({fmt_value(s.best_series[0])} -> "
-                     f"{fmt_value(s.best_series[-1])}, {len(s.best_series)} runs)")
+                     f"{fmt_value(s.best_series[-1])}, {fmt_count(len(s.best_series), 'run')})")
     if s.crash_reasons:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.crash_reasons.items(),
                                                           key=lambda kv: (-kv[1], kv[0])))
@@ -92,12 +92,20 @@ def headline(s) -> list[str]:
     return [inert(line) for line in lines]
 
 
+def left_out(s) -> list[str]:
+    """The line under the rows that says how many --last left out (none when it left none)."""
+    if not s.not_shown:
+        return []
+    rows = fmt_count(s.not_shown, "earlier row" if s.recent else "row")
+    return [f"({rows} not shown; --last {s.experiments + 1} shows every row)"]
+
+
 def table(s, width: int = 100, colour: bool = False) -> list[str]:
     title = (f"autoresearch results: {s.tag or 'session'} ({s.metric}, "
              f"{direction_words(s.direction)})")
     lines = [inert(title), *headline(s)]
     if not s.recent:
-        return lines
+        return lines + left_out(s)
     tested = any(e.decided_by() for e in s.recent)  # a column only when a row has a test
     cells = [(str(e.number), inert(e.commit[:9]), fmt_value(e.value),
               fmt_value(e.delta, sign=True), inert(e.status))
@@ -117,7 +125,7 @@ def table(s, width: int = 100, colour: bool = False) -> list[str]:
     for e, c in zip(s.recent, cells):
         desc = e.description + (f" [{e.error}]" if e.error else "")
         lines.append(row(c, clip(desc, rest), e.status))
-    return lines
+    return lines + left_out(s)
 
 
 def markdown(s) -> list[str]:
@@ -139,7 +147,7 @@ def markdown(s) -> list[str]:
             test = f"{e.decided_by()} | " if tested else ""
             lines.append(inert(f"| {e.number} | `{e.commit}` | {value} | {delta} | "
                                f"{e.status} | {test}{cell(desc)} |"))
-    return lines
+    return lines + ([""] + left_out(s) if s.not_shown else [])
 
 
 def write_rows(s, out, fmt: str) -> None:

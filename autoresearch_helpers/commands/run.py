@@ -6,12 +6,12 @@ import json
 import os
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine.experiment import Outcome, run_experiment
+from autoresearch_helpers.engine.experiment import Outcome, load_active, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import lock, logs, session
 from autoresearch_helpers.vocab import (
-    CRASH, KEEP, fmt_delta, fmt_decided_by, fmt_value, inert, short, typed)
+    CRASH, KEEP, fmt_count, fmt_counts, fmt_decided_by, fmt_delta, fmt_value, inert, short, typed)
 
 TAIL_LINES = 30
 
@@ -29,6 +29,7 @@ def run(args) -> int:
     if not description:
         raise UsageError("the description is empty: say in a few words what the experiment tries")
     root = paths.find_root()
+    load_active(root)  # no session: refused before the lock makes .autoresearch/
     with lock.Lock(root, "run"):
         logs.check_appendable(root)  # a log it could not write would fail after the commit
         outcome = run_experiment(root, description, allow_empty=args.allow_empty)
@@ -70,9 +71,9 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     lines.append(head)
     counts = state.counts
     lines.append(f"best: {metric} {fmt_value(state.champion.value)} at "
-                 f"{short(state.champion.commit)} · {state.experiments} experiments: "
-                 f"{counts.get('keep', 0)} keep, {counts.get('discard', 0)} discard, "
-                 f"{counts.get('crash', 0)} crash")
+                 f"{short(state.champion.commit)} · "
+                 + fmt_counts(state.experiments, counts.get("keep", 0),
+                              counts.get("discard", 0), counts.get("crash", 0)))
     if o.violations:
         lines.append("only these files may change: " + ", ".join(state.editable))
         lines.append(f"the change was saved under {o.saved}/")
@@ -83,8 +84,8 @@ def outcome_lines(root, o: Outcome) -> list[str]:
             lines.append(f"--- last lines of {inert(o.log)} ---")
             lines.extend(text.rstrip("\n").split("\n"))
     if state.crash_streak >= 3:
-        lines.append(f"{state.crash_streak} crashes in a row: fix the cause or try a different "
-                     "kind of idea")
+        lines.append(f"{fmt_count(state.crash_streak, 'crash', 'crashes')} in a row: fix the "
+                     "cause or try a different kind of idea")
     if session.stop_requested(root):
         lines.append(f"STOP REQUESTED: end the loop now (run '{typed('setup')}' to resume later)")
     return lines

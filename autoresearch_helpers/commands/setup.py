@@ -21,7 +21,7 @@ from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.reports.status_text import brief_lines
 from autoresearch_helpers.store import journal, lock, logs, session, sessions
 from autoresearch_helpers.store.session import Point, State
-from autoresearch_helpers.vocab import KEEP, fmt_value, inert, short, typed
+from autoresearch_helpers.vocab import KEEP, fmt_count, fmt_value, inert, short, typed
 
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
               "metric_direction", "metric_parse", "time_budget", "verify_command", "min_delta")
@@ -192,7 +192,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         shown = ", ".join(value) if isinstance(value, list) else value
         lines.append(f"  {key}: {shown}  ({cfg.sources.get(key, 'default')})")
     lines.append(f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
-                 f"({len(m.samples)} runs, {m.duration_s:.1f} s)")
+                 f"({fmt_count(len(m.samples), 'run')}, {m.duration_s:.1f} s)")
     lines += calibrate.report(state.metric_name, m.samples, settings)
     print("\n".join(inert(line) for line in lines))  # names and commands: the user's text
     return 0

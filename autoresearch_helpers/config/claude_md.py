@@ -2,7 +2,7 @@
 
 The section starts at a level-2 or level-3 heading ``autoresearch`` (any case, optionally
 followed by ``config``, ``configuration`` or ``settings``) and ends at the next heading of
-the same or a higher level. Inside it:
+the same or a higher level (config/headings.py). Inside it:
 
 * bullet lines ``- key: value`` (or ``* key: value``): the value is everything after the
   first colon, kept verbatim (colons, quotes and pipes included) except that backticks or
@@ -14,6 +14,9 @@ the same or a higher level. Inside it:
   "alias bomb" is refused before anything is expanded);
 * anything else (prose, other code blocks) is ignored, and so is the rest of the file.
 
+With no such section, a level-2 or level-3 heading that comes close (``## Autoreserch``,
+``## auto-research``) and holds settings is an error with a did-you-mean, not ignored.
+
 Every entry records its line number, so a message can say ``CLAUDE.md:14``.
 """
 
@@ -22,53 +25,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from autoresearch_helpers.config.headings import (
+    FENCE, HEADING, fence_close, find_sections, near_title)
 from autoresearch_helpers.config.lookalike import looks_like_key
 from autoresearch_helpers.config.sources import (
     CLAUDE_MD, YAML_BLOCK, Entry, check_duplicates, normalise_key)
 from autoresearch_helpers.errors import ConfigError
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
-SECTION_TITLE = re.compile(r"/?autoresearch(?:\s+(?:config|configuration|settings))?\s*:?",
-                           re.IGNORECASE)
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 BULLET = re.compile(r"^(\s*)[-*+]\s+(.*?)\s*$")
 MAX_YAML_NODES = 10_000  # values a yaml block may expand to, aliases counted each time
 # `- key: value`; the key is ASCII (or looks it: lookalike.looks_like_key), else prose
 KEY_VALUE = re.compile(r"^(?:\*\*|__|`)?([^\s:*`]+?)(?:\*\*|__|`)?\s*:(?:\*\*|__)?(.*)$")
-
-
-def _fence_close(opening: str, line: str) -> bool:
-    stripped = line.strip()
-    return (stripped.startswith(opening[0] * len(opening))
-            and set(stripped) == {opening[0]})
-
-
-def find_sections(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, end) line indexes of the body of every autoresearch section, in file order."""
-    found: list[tuple[int, int]] = []
-    fence = None
-    start, level = None, 0
-    for index, line in enumerate(lines):
-        if fence:
-            if _fence_close(fence, line):
-                fence = None
-            continue
-        opening = FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
-            continue
-        heading = HEADING.match(line)
-        if not heading:
-            continue
-        depth, title = len(heading.group(1)), (heading.group(2) or "").strip()
-        if start is not None and depth <= level:
-            found.append((start, index))
-            start = None
-        if start is None and depth in (2, 3) and SECTION_TITLE.fullmatch(title):
-            start, level = index + 1, depth
-    if start is not None:
-        found.append((start, len(lines)))
-    return found
 
 
 def clean_value(text: str) -> str:
@@ -82,11 +49,32 @@ def clean_value(text: str) -> str:
     return value
 
 
+def _key_value(line: str) -> re.Match | None:
+    """The ``key: value`` of a bullet line written like a setting, else None."""
+    bullet = BULLET.match(line)
+    match = KEY_VALUE.match(bullet.group(2)) if bullet else None
+    return match if match and looks_like_key(match.group(1)) else None
+
+
+def _refuse_near_miss(lines: list[str], name: str) -> None:
+    """A heading close to the section's that holds settings: they would be ignored."""
+    for first, end in find_sections(lines, near_title):
+        yaml = [FENCE.match(line) for line in lines[first:end]]
+        if any(_key_value(line) for line in lines[first:end]) or \
+                any(m and m.group(2).lower() in ("yaml", "yml") for m in yaml):
+            hashes = HEADING.match(lines[first - 1]).group(1)
+            raise ConfigError(
+                f"the heading {lines[first - 1].strip()!r} is not the autoresearch section, so "
+                f"the settings under it would be ignored: did you mean '{hashes} autoresearch'?",
+                source=f"{name}:{first}", example=f"{hashes} autoresearch")
+
+
 def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
     """The entries of the autoresearch section of ``text`` (a CLAUDE.md), in file order."""
     lines = text.splitlines()
     sections = find_sections(lines)
     if not sections:
+        _refuse_near_miss(lines, name)
         return []
     if len(sections) > 1:
         raise ConfigError(
@@ -103,7 +91,7 @@ def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
         opening = FENCE.match(line)
         if opening:
             close = index + 1
-            while close < end and not _fence_close(opening.group(1), lines[close]):
+            while close < end and not fence_close(opening.group(1), lines[close]):
                 close += 1
             if opening.group(2).lower() in ("yaml", "yml"):
                 entries.extend(_yaml_block(lines[index + 1:close], index + 2, name))
@@ -118,8 +106,8 @@ def parse_section(text: str, name: str = "CLAUDE.md") -> list[Entry]:
             index += 1
             continue
         list_entry = None
-        match = KEY_VALUE.match(bullet.group(2)) if bullet else None
-        if match and looks_like_key(match.group(1)):
+        match = _key_value(line)
+        if match:
             value = clean_value(match.group(2))
             entry = Entry(normalise_key(match.group(1)), value, f"{name}:{index + 1}",
                           CLAUDE_MD, match.group(1))

@@ -14,7 +14,7 @@ import statistics
 
 from autoresearch_helpers.engine.sequential import Settings
 from autoresearch_helpers.engine.stats import drift, spread
-from autoresearch_helpers.vocab import fmt_value, tolerance
+from autoresearch_helpers.vocab import fmt_count, fmt_value, tolerance
 
 FIRST_RUNS = 2
 CALIBRATION_RUNS = 10
@@ -52,19 +52,20 @@ def adopt(values: dict, samples: list[float]) -> Settings:
 def report(metric: str, samples: list[float], settings: Settings) -> list[str]:
     """What setup prints about the noise and the settings it adopted."""
     if not settings.noisy:
-        return [f"noise: none ({len(samples)} runs gave {fmt_value(samples[0])}): "
+        return [f"noise: none ({fmt_count(len(samples), 'run')} gave {fmt_value(samples[0])}): "
                 f"the metric is deterministic, each experiment is one run"]
     mean, sigma = statistics.fmean(samples), settings.noise
     cv = f", cv {sigma / abs(mean) * 100:.2g}%" if mean else ""
     lines = [
-        f"noise of {metric} over {len(samples)} runs: median {fmt_value(statistics.median(samples))}"
+        f"noise of {metric} over {fmt_count(len(samples), 'run')}: median "
+        f"{fmt_value(statistics.median(samples))}"
         f", mean {fmt_value(mean)} ± {fmt_value(sigma)} (σ), "
         f"min {fmt_value(min(samples))} … max {fmt_value(max(samples))}{cv}",
         f"decisions: paired runs with the best commit, keep at alpha {settings.alpha:g} and a "
         f"gain above min_delta {fmt_value(settings.min_delta)}; {settings.repeats} to "
-        f"{settings.max_repeats} pairs; a first run worse by more than "
+        f"{fmt_count(settings.max_repeats, 'pair')}; a first run worse by more than "
         f"{fmt_value(settings.band)} is discarded at once",
-        f"smallest gain found 4 times in 5 after {settings.max_repeats} pairs: "
+        f"smallest gain found 4 times in 5 after {fmt_count(settings.max_repeats, 'pair')}: "
         f"{fmt_value(settings.mde())} ({settings.mde() / sigma:.2g} σ)",
     ]
     moved = drift(samples)

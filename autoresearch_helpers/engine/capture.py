@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from autoresearch_helpers.vocab import fmt_count
+
 HEAD_BYTES = 8 * 1024 * 1024
 TAIL_BYTES = 8 * 1024 * 1024
 CHUNK = 1 << 16
@@ -67,8 +69,9 @@ class Capture:
         """Drain what is left, write the tail (after a note of the cut), close; the bytes cut."""
         self.pump()
         if self.cut:
-            self._write(f"\n[autoresearch: {self.cut} bytes of output cut here; the first "
-                           f"{self.written} and the last {len(self.ring)} are kept]\n".encode())
+            self._write(f"\n[autoresearch: {fmt_count(self.cut, 'byte')} of output cut here; "
+                        f"the first {self.written} and the last {len(self.ring)} are kept]\n"
+                        .encode())
         self._write(bytes(self.ring))
         self.log.close()
         for fd in (self.read_fd, self.write_fd):

@@ -30,7 +30,7 @@ from autoresearch_helpers.errors import AutoresearchError
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.journal import Result
 from autoresearch_helpers.store.session import Pending, Point, State
-from autoresearch_helpers.vocab import CRASH, KEEP, short, typed
+from autoresearch_helpers.vocab import CRASH, KEEP, fmt_count, short, typed
 
 
 @dataclass
@@ -118,8 +118,11 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
 
 
 def _violations(root, state: State, changes) -> list[str]:
+    """One line per file out of scope (a read-only file git shows changed: git's line only)."""
     rules = scope.Scope(root, state.editable, state.readonly)
-    return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints)
+    shown = {p for _, path, orig in changes for p in (path, orig) if p}
+    return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints,
+                                                              named=shown)
 
 
 def _set_aside(root, out: Outcome, changes, violations: list[str], code: str) -> None:
@@ -173,11 +176,11 @@ def _evaluate(root, out: Outcome) -> None:
         raise
     out.duration_s, out.memory_gb = m.duration_s, m.memory_gb
     if m.escaped:
-        out.notes.append(f"note: {m.escaped} process(es) of the run had left its process "
-                         "group; they were killed when it ended")
+        out.notes.append(f"note: killed {fmt_count(m.escaped, 'process', 'processes')} of the "
+                         "run that had left its process group, as it ended")
     if m.cut_bytes:
-        out.notes.append(f"note: the run printed too much: {m.cut_bytes} bytes were cut "
-                         f"from the middle of {m.log}")
+        out.notes.append(f"note: the run printed too much: {fmt_count(m.cut_bytes, 'byte')} "
+                         f"cut from the middle of {m.log}")
     broken = _run_tampered(root, out)
     if broken:
         out.error, out.detail = broken

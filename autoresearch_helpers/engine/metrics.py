@@ -57,7 +57,10 @@ HEX_RE = re.compile(r"[a-fA-FxX]{2,}")  # 12abc, 0xff (a number's letters, not a
 HEX_UNITS = frozenset({"dB"})
 NAME_RE = r"""(?<![\w./])(?<!\w-){name}(?![\w.])['"]?\s*[:=][ \t]*"""
 
-UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+# sizes: KB, MB and GB are decimal (1000 bytes, as bundle_kb and apk_mb say); KiB, MiB
+# and GiB binary (1024 bytes); any case
+UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3,
+         "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
 TIME_UNITS = {None: 1, "s": 1, "ms": 1000, "min": 1 / 60}
 PARSE_TIMEOUT = 60  # seconds a metric_parse command may take
 
@@ -198,8 +201,9 @@ def _tree_bytes(path: str) -> int:
 
 
 def artifact_size(root, pattern: str, unit: str) -> float:
-    """Size of ``root/pattern`` (a file, a folder, or a glob's matches) in ``unit`` (KB, MB…)."""
-    factor = UNITS.get(unit.upper()) if unit else None
+    """Size of ``root/pattern`` (a file, a folder, or a glob's matches) in ``unit`` (KB,
+    MB…: UNITS)."""
+    factor = {k.upper(): v for k, v in UNITS.items()}.get(unit.upper()) if unit else None
     if factor is None:
         raise ValueError(f"unknown size unit {unit!r}; use one of {', '.join(UNITS)}")
     root = os.fspath(root)

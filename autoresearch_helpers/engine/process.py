@@ -34,7 +34,7 @@ from autoresearch_helpers.engine.groups import (
     set_subreaper)
 from autoresearch_helpers.errors import AutoresearchError
 
-GIB = 1024**3
+GB = 1000**3  # memory_gb is in GB of 10^9 bytes, as sizes are (engine/metrics.py UNITS)
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
 FORWARDED = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 
@@ -169,7 +169,7 @@ def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = No
         peak = max(peak or 0, reaped)
     result = RunResult(exit_code=os.waitstatus_to_exitcode(status),
                        timed_out=timed_out and not caught, duration_s=round(ended - start, 3),
-                       peak_memory_gb=None if peak is None else round(peak / GIB, 3),
+                       peak_memory_gb=None if peak is None else round(peak / GB, 3),
                        interrupted=bool(caught), escaped=escaped, cut_bytes=cut)
     if caught:
         raise RunInterrupted(result, caught[0])

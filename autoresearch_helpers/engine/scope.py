@@ -189,11 +189,14 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def readonly_changed(root, saved: dict) -> list[str]:
+def readonly_changed(root, saved: dict, named=()) -> list[str]:
     """Read-only files no longer byte-identical to what setup saw (hashing only when size
-    or mtime changed). A file the agent adds to a read-only folder is a change git shows."""
+    or mtime changed), but those in ``named`` (already said). A file the agent adds to a
+    read-only folder is a change git shows."""
     changed = []
     for rel, (size, mtime, digest) in saved.items():
+        if rel in named:
+            continue
         full = os.path.join(root, rel)
         try:
             st = os.stat(full)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autoresearch_helpers.vocab import (
-    change_pct, direction_words, fmt_delta, fmt_pct, fmt_value, inert)
+    change_pct, direction_words, fmt_count, fmt_delta, fmt_pct, fmt_value, inert)
 
 
 @dataclass
@@ -50,8 +50,8 @@ def one_line(text: str) -> str:
 
 def squash_message(info: dict, kept: list[Kept]) -> str:
     lines = [f"autoresearch {headline(info)}", "",
-             f"{len(kept)} kept experiment{'s' if len(kept) != 1 else ''} of "
-             f"{info['experiments']} run on {info['branch']}:"]
+             f"{fmt_count(len(kept), 'kept experiment')} of {info['experiments']} run on "
+             f"{info['branch']}:"]
     for k in kept:
         label = f"#{k.number} " if k.number is not None else ""
         value = f" ({info['metric']} {num(k.value)}, {fmt_delta(k.delta)})" if k.value is not None \
@@ -82,13 +82,13 @@ def markdown(info: dict, kept: list[Kept], result: dict) -> str:
     base = result["base_commit"][:7]
     count = len(result["commits"])
     how = ("one commit" if result["mode"] == "squash"
-           else f"{count} commit{'s' if count != 1 else ''}, one per kept experiment")
+           else f"{fmt_count(count, 'commit')}, one per kept experiment")
     lines = [
         f"## autoresearch {cell(headline(info))}",
         "",
         f"Branch `{result['branch']}` starts at `{base}` (the session's base) and holds the kept "
         f"changes of `{info['branch']}` as {how}.",
-        f"{len(kept)} of {info['experiments']} experiments kept "
+        f"{len(kept)} of {fmt_count(info['experiments'], 'experiment')} kept "
         f"({info['discard']} discarded, {info['crash']} crashed).",
         "",
         f"| # | change | {metric} | delta |",

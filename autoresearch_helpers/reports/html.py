@@ -18,7 +18,8 @@ import json
 from html import escape
 
 from autoresearch_helpers.reports.svg import fmt, progress_svg
-from autoresearch_helpers.vocab import direction_words, fmt_decided_by, fmt_value, is_better
+from autoresearch_helpers.vocab import (
+    direction_words, fmt_decided_by, fmt_memory, fmt_value, is_better)
 
 FIELDS = ("number", "commit", "value", "delta", "status", "description", "duration_s",
           "memory_gb", "error", "reason", "p_value", "interval", "pairs", "best")
@@ -135,7 +136,7 @@ def _row(e: dict, tested: bool) -> str:
     value = _num(e["value"], fmt(e["value"])) if e["status"] != "crash" else ("crash", "")
     delta = _num(e.get("delta"), fmt_value(e.get("delta"), sign=True))
     duration = _num(e.get("duration_s"), f"{e.get('duration_s') or 0:.1f} s")
-    memory = _num(e.get("memory_gb"), f"{e.get('memory_gb') or 0:.1f} GB")
+    memory = _num(e.get("memory_gb"), fmt_memory(e.get("memory_gb")))
     error = e.get("error") or ""
     cells = [
         ("num", (str(e["number"]), str(e["number"]))),

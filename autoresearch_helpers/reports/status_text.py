@@ -14,7 +14,7 @@ from autoresearch_helpers.reports.summary import evidence_of
 from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.store.session import State
 from autoresearch_helpers.vocab import (
-    CRASH, change_pct, direction_words, fmt_decided_by, fmt_value, inert, typed)
+    CRASH, change_pct, direction_words, fmt_counts, fmt_decided_by, fmt_value, inert, typed)
 
 
 def budget_text(state: State) -> str:
@@ -37,10 +37,10 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
     pct = change_pct(baseline.value if baseline else None, champion.value)
     if pct is not None:
         change = f", {pct:+.2f}% vs baseline {fmt_value(baseline.value)}"
-    lines.append(f"best: {fmt_value(champion.value)} at {champion.commit[:7]}"
-                 f"{change} · {state.experiments} experiments: "
-                 f"{counts.get('keep', 0)} keep, {counts.get('discard', 0)} discard, "
-                 f"{counts.get('crash', 0)} crash · crash streak {state.crash_streak}")
+    lines.append(f"best: {fmt_value(champion.value)} at {champion.commit[:7]}{change} · "
+                 + fmt_counts(state.experiments, counts.get("keep", 0),
+                              counts.get("discard", 0), counts.get("crash", 0))
+                 + f" · crash streak {state.crash_streak}")
     recent = [r for r in state.recent if r.get("n", 0) > 0][-last:] if last > 0 else []
     for r in with_evidence(root, recent):
         what = r["error"] if r["status"] == CRASH else fmt_value(r.get("value"))

@@ -12,8 +12,8 @@ The rules (reports/summarise.py reads the logs, reports/tally.py counts):
   extreme of the log) are the best, never an older commit with the same or a better
   number. The trend of the best (best_series) is the champion's value after each row.
   Crashes never count towards best or the trend and carry value None (they are never 0).
-- delta of an experiment = its value minus the champion's before it (None for a crash):
-  the JSONL's delta (value - prev).
+- delta of an experiment = its value minus the champion's before it, rounded to the
+  decimals of the two (vocab.difference; None for a crash): the JSONL's delta (value - prev).
 - improvement_pct is positive when best is better than baseline; change_pct is the signed
   relative change (best - baseline) / |baseline| * 100.
 - --tag T: rows of results.tsv carry no tag, so with a tag the experiments are the JSONL
@@ -45,7 +45,7 @@ class Experiment:
     number: int  # 0 is the baseline
     commit: str
     value: float | None  # None for a crash
-    delta: float | None  # value - the champion's value before it
+    delta: float | None  # value - the champion's value before it (vocab.difference)
     status: str  # keep | discard | crash
     description: str
     error: str | None = None  # from the JSONL, None when unknown
@@ -71,7 +71,7 @@ class Experiment:
 
     def to_json(self) -> dict:
         return {"experiment": self.number, "commit": self.commit, "value": self.value,
-                "delta": tidy(self.delta), "status": self.status,
+                "delta": self.delta, "status": self.status,
                 "description": self.description, "error": self.error, "reason": self.reason,
                 "duration_s": self.duration_s, "memory_gb": self.memory_gb,
                 "p_value": self.p_value, "interval": self.interval, "pairs": self.pairs}
@@ -120,6 +120,11 @@ class Summary:
         return self.keep / self.experiments if self.experiments else None
 
     @property
+    def not_shown(self) -> int:
+        """The rows (the baseline is one) left out of ``recent`` by ``--last``."""
+        return max(self.experiments + 1 - len(self.recent), 0)
+
+    @property
     def change_pct(self) -> float | None:
         if not self.baseline or not self.best:
             return None
@@ -148,7 +153,7 @@ class Summary:
             "crash": self.crash, "keep_rate": self.keep_rate,
             "change_pct": tidy(self.change_pct), "improvement_pct": tidy(self.improvement_pct),
             "crash_reasons": self.crash_reasons, "sessions": self.sessions,
-            "shown": [e.to_json() for e in self.recent],
+            "shown": [e.to_json() for e in self.recent], "not_shown": self.not_shown,
         }
 
 

@@ -16,7 +16,7 @@ import math
 from html import escape
 
 from autoresearch_helpers.reports.chartscale import clamp, focus_range
-from autoresearch_helpers.vocab import direction_words, fmt_value
+from autoresearch_helpers.vocab import direction_words, fmt_count, fmt_value
 
 WIDTH, HEIGHT = 1120, 500
 LEFT, RIGHT, TOP, BOTTOM = 86, 24, 64, 96  # margins; the crash lane sits in BOTTOM
@@ -76,7 +76,8 @@ def progress_svg(points: list[dict], *, metric: str, direction: str) -> str:
 
     runs = [p for p in points if p["number"] != 0]  # the baseline is not an experiment
     kept = sum(1 for p in runs if p["status"] == "keep")
-    title = f"Autoresearch progress: {len(runs)} experiments, {kept} kept improvements"
+    title = (f"Autoresearch progress: {fmt_count(len(runs), 'experiment')}, "
+             f"{fmt_count(kept, 'kept improvement')}")
     better = direction_words(direction)
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '

@@ -19,6 +19,7 @@ from collections import deque
 from autoresearch_helpers.reports.session_log import record_of
 from autoresearch_helpers.reports.summary import Experiment, Summary
 from autoresearch_helpers.store import logs
+from autoresearch_helpers.vocab import difference
 
 NAN = float("nan")
 
@@ -144,7 +145,7 @@ class Tally:
     def _experiment(self, n: int, parts: list, best: float | None, details: dict) -> Experiment:
         status, commit = parts[3].decode(), parts[0].decode("utf-8", "replace")
         value = None if status == "crash" else float(parts[2])
-        delta = None if value is None or best is None or n == 0 else value - best
+        delta = None if value is None or best is None or n == 0 else difference(value, best)
         exp = Experiment(n, commit, value, delta, status, _text(parts[4]))
         found = record_of(details, n, commit)
         if found:

@@ -15,7 +15,7 @@ from autoresearch_helpers import paths
 
 from autoresearch_helpers.store import logs, session
 from autoresearch_helpers.store.session import Pending, State
-from autoresearch_helpers.vocab import CRASH, short
+from autoresearch_helpers.vocab import CRASH, difference, fmt_count, short
 
 
 @dataclass
@@ -40,7 +40,9 @@ class Result:
 
     @property
     def delta(self) -> float | None:
-        return None if self.value is None or self.prev is None else self.value - self.prev
+        if self.value is None or self.prev is None:
+            return None
+        return difference(self.value, self.prev)
 
 
 def details(state: State, r: Result) -> dict:
@@ -108,11 +110,11 @@ def mend_logs(root, state: State) -> list[str]:
         if os.path.exists(where[key]) and not os.path.isfile(where[key]):
             continue  # not a file (a device, a folder): appending to it says what is wrong
         if now[key] < state.log_sizes.get(key, 0):
-            lost.append(f"{name} was cut or deleted ({now[key]} bytes, "
+            lost.append(f"{name} was cut or deleted ({fmt_count(now[key], 'byte')}, "
                         f"{state.log_sizes[key]} before)")
     if any(line.startswith("results.tsv") for line in lost):
         rows = logs.rebuild_tsv(root, state.tag)
-        lost.append(f"results.tsv was rebuilt from the JSONL log ({rows} rows)")
+        lost.append(f"results.tsv was rebuilt from the JSONL log ({fmt_count(rows, 'row')})")
     if lost:
         state.log_sizes = logs.sizes(root)
         session.save(root, state)

@@ -79,12 +79,12 @@ def test_torn_last_line_and_garbage(repo, cli):
     r = cli(repo, "query", ".action")
     assert r.code == 0
     assert r.out.splitlines() == ['"session_start"'] + ['"experiment_done"'] * 5
-    assert r.err == (f"autoresearch query: warning: skipped 1 line(s) that are not JSON "
+    assert r.err == (f"autoresearch query: warning: skipped 1 line that is not JSON "
                      f"(first: line 7 of {paths.jsonl_path(repo)})\n")
 
 
-def test_no_log(tmp_path, cli):
-    r = cli(tmp_path, "query", ".")
+def test_no_log(make_repo, cli):
+    r = cli(make_repo(), "query", ".")
     assert r.code == 1
     assert "no JSONL log at" in r.err and "run 'autoresearch setup' first" in r.err
 

@@ -61,6 +61,8 @@ def test_markdown_exact_lines(lower, cli):
         "|---:|---|---:|---:|---|---|",
         f"| 3 | `{C[3]}` | 0.95 | +0.05 | discard | say \"hi\" \\| x |",
         f"| 4 | `{C[4]}` | 0.8 | -0.1 | keep | back\\\\slash |",
+        "",
+        "(3 earlier rows not shown; --last 5 shows every row)",
     ]
 
 
@@ -120,10 +122,18 @@ def test_session_json_direction_wins(tmp_path, cli):
     assert cli(tmp_path, "results", "--json").json()["best"]["value"] == 7.0
 
 
-def test_last_limits_the_rows(lower, cli):
-    assert len(cli(lower, "results", "--last", "1", "--json").json()["shown"]) == 1
+def test_last_limits_the_rows_and_says_how_many_it_left_out(lower, cli):
+    data = cli(lower, "results", "--last", "1", "--json").json()
+    assert len(data["shown"]) == 1 and data["not_shown"] == 4
+    r = cli(lower, "results", "--last", "4")
+    assert r.out.splitlines()[-2:] == [
+        f"  4  {C[4]}    0.8   -0.1  keep     back\\\\slash",
+        "(1 earlier row not shown; --last 5 shows every row)"]
     r = cli(lower, "results", "--last", "0")
     assert r.code == 0 and "description" not in r.out
+    assert r.out.splitlines()[-1] == "(5 rows not shown; --last 5 shows every row)"
+    assert "not shown" not in cli(lower, "results", "--last", "5").out
+    assert cli(lower, "results", "--json").json()["not_shown"] == 0
     r = cli(lower, "results", "--last", "-1")
     assert r.code == 2 and r.err == "autoresearch results: error: --last must be 0 or more, got -1\n"
 
@@ -137,10 +147,11 @@ def test_torn_last_lines_are_skipped(lower, cli):
     assert data["experiments"] == 4 and data["best"]["value"] == 0.8
 
 
-def test_no_logs_says_run_setup(tmp_path, cli):
-    r = cli(tmp_path, "results")
+def test_no_logs_says_run_setup(make_repo, cli):
+    repo = make_repo()
+    r = cli(repo, "results")
     assert r.code == 1
-    assert r.err == (f"autoresearch results: error: no results yet in {tmp_path}: neither "
+    assert r.err == (f"autoresearch results: error: no results yet in {repo}: neither "
                      "results.tsv nor .claude/logs/autoresearch.jsonl exists; run "
                      "'autoresearch setup' first to measure the baseline\n")
 

@@ -206,4 +206,26 @@ def test_custom_without_target_file(make_repo, cli):
 def test_not_a_git_repository(tmp_path, cli):
     result = cli(tmp_path, "config")
     assert result.code == 1
-    assert result.err.startswith("autoresearch config: error: not inside a git repository")
+    assert result.err.startswith("autoresearch config: error: not a git repository")
+
+
+@pytest.mark.parametrize("heading, meant", [
+    ("## Autoreserch", "## autoresearch"),
+    ("## auto-research", "## autoresearch"),
+    ("### Auto Research config", "### autoresearch"),
+])
+def test_a_near_miss_heading_with_settings_is_a_did_you_mean(make_repo, cli, heading, meant):
+    repo = make_repo({**ML, "CLAUDE.md": f"# Project\n\n{heading}\n- time_budget: 60\n"})
+    said = (f"CLAUDE.md:3: the heading '{heading}' is not the autoresearch section, so the "
+            f"settings under it would be ignored: did you mean '{meant}'?")
+    for verb in ("config", "setup"):
+        assert error_lines(cli(repo, verb)) == [f"autoresearch {verb}: error: {said}",
+                                                f"  example: {meant}"]
+    assert said in cli(repo, "detect").err  # detect warns of any adapter it had to skip
+
+
+def test_a_heading_that_only_looks_close_is_left_alone(make_repo, cli):
+    # prose under a close heading, or settings under a heading that is not close
+    repo = make_repo({**ML, "CLAUDE.md": "## Autoreserch\nIdeas for later.\n\n"
+                                         "## Research\n- time_budget: 60\n"})
+    assert cli(repo, "config").code == 0

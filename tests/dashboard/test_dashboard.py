@@ -49,7 +49,7 @@ def test_static_frame_fits_and_shows_the_numbers(repo, cli, width, height):
     assert "│ 8 " in text  # experiments card
     assert "k3 d3 c2" in text
     assert "0.93 #8" in text and "+7.00%" in text
-    assert "crash: metric_nan 1, timeout 1  time 5.0m, mean 5.0m  mem 44.5G, peak 44.5G" in text
+    assert "crash: metric_nan 1, timeout 1  time 5.0m, mean 5.0m  mem 44.5 GB, peak 44.5 GB" in text
     assert any(re.match(r"\s+8\s+" + commit_of("mar17", 8) + r"\s+0\.93\s+-0\.02\s+keep", line)
                for line in lines)
     assert any(ch in text for ch in "⠁⠂⠄⡀⠈⠐⠠⢀")  # the braille chart
@@ -71,8 +71,8 @@ def test_module_entry_point_and_once(repo):
     assert proc.returncode == 0 and "k3 d3 c2" in proc.stdout
 
 
-def test_no_logs_is_one_message(tmp_path, cli):
-    r = cli(tmp_path, "dashboard")
+def test_no_logs_is_one_message(make_repo, cli):
+    r = cli(make_repo(), "dashboard")
     assert r.code == 1 and r.out == ""
     assert r.err.startswith("autoresearch dashboard: error: no results yet in ")
     assert r.err.endswith("run 'autoresearch setup' first to measure the baseline\n")
@@ -198,3 +198,13 @@ def test_live_view_shows_the_run_in_flight_until_it_ends(session_repo, tmp_path)
         assert "running #" not in screen
     finally:
         tmux(name, "kill-server")
+
+
+def test_small_memory_is_shown_in_mb(tmp_path, cli):
+    write_session(tmp_path, [1.0, 0.9, 0.95], durations=[2.0] * 3, memory=[0.02, 0.3, 0.045])
+    text = "\n".join(frame(cli, tmp_path, 120, 40))
+    assert "mem 45 MB, peak 0.3 GB" in text  # the footer: the last run and the peak
+    assert re.search(r"\b2\.0s\s+45 MB\s", text) and re.search(r"\b2\.0s\s+20 MB\s", text)
+    assert cli(tmp_path, "report", "--html", "r.html").code == 0
+    html = (tmp_path / "r.html").read_text()
+    assert ">45 MB</td>" in html and ">20 MB</td>" in html and ">0.3 GB</td>" in html

@@ -83,8 +83,11 @@ def test_readonly_edit_is_a_scope_violation(session_repo, cli):
     (repo / "data.txt").write_text("tampered\n")
     result = cli(repo, "run", "-d", "cheat")
     assert result.code == 0, result
-    assert result.out.startswith("experiment 1: CRASH (scope_violation)")
-    assert "data.txt: read-only file changed" in result.out
+    assert result.out.startswith("experiment 1: CRASH (scope_violation) · data.txt: "
+                                 "read-only file changed (modified); reverted")  # said once
+    assert result.out.count("data.txt") == 1
+    detail = done_events(repo)[-1]["details"]["error_detail"]
+    assert detail == "data.txt: read-only file changed (modified)"
     assert (repo / "data.txt").read_text() == "fixed data\n"
     assert (repo / "exp.py").read_text() == EXP.format(v=5.0)
     patch = (repo / ".autoresearch" / "rejected" / "1" / "change.patch").read_text()

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 from conftest import git
-from engine_project import EXP, done_events, edit, tsv_rows
+from engine_project import EXP, done_events, edit, project, tsv_rows
 
 
 def test_keep_commits_and_moves_the_champion(session_repo, cli):
@@ -160,7 +160,7 @@ def test_status_outside_a_session_never_fails(tmp_path, make_repo, cli):
     outside = tmp_path / "not-a-repo"
     outside.mkdir()
     result = cli(outside, "status", "--brief")
-    assert result.code == 0 and "not inside a git repository" in result.out
+    assert result.code == 0 and "not a git repository" in result.out
 
 
 def test_spec_jq_queries_work_on_our_log(session_repo, cli):
@@ -190,3 +190,26 @@ def test_spec_jq_queries_work_on_our_log(session_repo, cli):
     assert [norm(x) for x in tsv] == [norm(x) for x in binding]
     assert [line.split("\t")[1] for line in tsv if line.split("\t")[1]] == \
         ["keep", "keep", "discard"]
+
+
+def test_deltas_are_rounded_to_the_values_decimals(session_repo, cli):
+    # 123456.7891 - 123456.789 is 9.99999901978299e-05 in floats: every delta says 0.0001
+    repo = session_repo(value=123456.789)
+    edit(repo, 123456.7891)
+    run = cli(repo, "run", "-d", "a hair worse", "--json")
+    assert run.code == 0, run
+    assert run.json()["delta"] == 0.0001
+    assert cli(repo, "status", "--json").json()["recent"][-1]["delta"] == 0.0001
+    assert cli(repo, "results", "--json").json()["shown"][-1]["delta"] == 0.0001
+    assert done_events(repo)[-1]["details"]["delta"] == 0.0001
+    assert '"delta": 0.0001,' in (repo / ".claude/logs/autoresearch.jsonl").read_text()
+
+
+def test_run_before_setup_leaves_nothing(make_repo, cli):
+    repo = make_repo(project())
+    result = cli(repo, "run", "-d", "too early")
+    assert result.code == 1
+    assert result.err == ("autoresearch run: error: no autoresearch session with a baseline in "
+                          "this repository; run 'autoresearch setup' first\n")
+    assert not (repo / ".autoresearch").exists()
+    assert git(repo, "status", "--porcelain", "--ignored") == ""

@@ -158,16 +158,19 @@ def test_parse_command_timeout_kills_its_group(tmp_path):
 
 def test_artifact_size(tmp_path):
     (tmp_path / "dist" / "assets").mkdir(parents=True)
-    (tmp_path / "dist" / "index.js").write_bytes(b"x" * 2048)
-    (tmp_path / "dist" / "assets" / "a.css").write_bytes(b"y" * 1024)
-    (tmp_path / "outside.bin").write_bytes(b"z" * 1024 * 1024)
+    (tmp_path / "dist" / "index.js").write_bytes(b"x" * 2000)
+    (tmp_path / "dist" / "assets" / "a.css").write_bytes(b"y" * 1000)
+    (tmp_path / "outside.bin").write_bytes(b"z" * 1000 * 1000)
     os.symlink(tmp_path / "outside.bin", tmp_path / "dist" / "link.bin")
-    (tmp_path / "app.apk").write_bytes(b"a" * (3 * 1024 * 1024))
+    (tmp_path / "app.apk").write_bytes(b"a" * (3 * 1000 * 1000))
     assert artifact_size(tmp_path, "dist", "KB") == 3.0  # the symlink out is not followed
     assert artifact_size(tmp_path, "dist/index.js", "kb") == 2.0
     assert artifact_size(tmp_path, "dist/**/*.css", "KB") == 1.0
     assert artifact_size(tmp_path, "*.apk", "MB") == 3.0
-    assert artifact_size(tmp_path, "dist/*.js", "B") == 2048
+    assert artifact_size(tmp_path, "dist/*.js", "B") == 2000
+    # the binary units are the ones written so
+    assert artifact_size(tmp_path, "dist/index.js", "KiB") == 2000 / 1024
+    assert artifact_size(tmp_path, "*.apk", "mib") == 3e6 / 1024**2
 
 
 def test_artifact_size_missing(tmp_path):
@@ -189,7 +192,7 @@ def _run(duration=2.5):
 def test_measure_dispatch(tmp_path):
     (tmp_path / "run.log").write_text("val_bpb: 0.99\n")
     (tmp_path / "dist").mkdir()
-    (tmp_path / "dist" / "main.js").write_bytes(b"x" * 5120)
+    (tmp_path / "dist" / "main.js").write_bytes(b"x" * 5000)
     common = dict(metric_name="val_bpb", run_result=_run(), log_path=tmp_path / "run.log")
     assert measure(tmp_path, measure="printed", **common) == 0.99
     assert measure(tmp_path, measure="printed", metric_parse="echo 0.5", **common) == 0.5

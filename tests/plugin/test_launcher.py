@@ -53,7 +53,7 @@ def test_exit_code_and_output_of_the_helper_come_through(make_repo, tmp_path):
     assert proc.stdout == "no autoresearch session in this repository (start one with: /autoresearch setup)\n"
     proc = launcher(sys.executable, "no-such-verb", cwd=repo, data=tmp_path / "data")
     assert proc.returncode == 2
-    assert "autoresearch: error: argument VERB: invalid choice: 'no-such-verb'" in proc.stderr
+    assert "autoresearch: error: unknown verb 'no-such-verb'" in proc.stderr
 
 
 def _ready_venv(data: Path, python_for_venv) -> Path:
