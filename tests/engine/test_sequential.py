@@ -182,3 +182,31 @@ def test_heavy_tails_and_a_quiet_calibration_do_not_fake_improvements():
     # without the guards these were 7% and 12%
     assert no_op_sessions(tail=0.05) <= 0.05
     assert no_op_sessions(quiet=0.6) <= 0.05
+
+
+def test_the_evidence_with_the_pairs_own_spread_matches_scipy():
+    # a calibration quieter than the pairs: the test uses the pairs' own variance
+    noise, df_cal = 0.05, 9
+    settings = Settings(noise=noise, noise_df=df_cal, repeats=4, max_repeats=4)
+    candidate, champion = [9.0, 9.6, 8.7, 9.5], [10.0, 9.8, 10.1, 9.9]
+    trial = Trial(settings, LOWER, 10.0)
+    feed(trial, candidate, champion)
+    gains = [a - b for a, b in zip(champion, candidate)]
+    k, own = len(gains), statistics.variance(gains)
+    assert own > (df_cal * 2 * noise ** 2 + (k - 1) * own) / (df_cal + k - 1)
+    t = statistics.fmean(gains) / math.sqrt(own / k)
+    assert trial.evidence.p_value == pytest.approx(sp.t.sf(t, df_cal + k - 1))
+    half = sp.t.ppf(1 - 0.05, df_cal + k - 1) * math.sqrt(own / k)
+    assert trial.evidence.interval == pytest.approx((-statistics.fmean(gains) - half,
+                                                     -statistics.fmean(gains) + half))
+
+
+@pytest.mark.parametrize("first, beside, t", [
+    (7.0, 10.5, 3.5 / math.sqrt(2)),  # the pair is the weaker: its t
+    (8.0, 12.0, 2.0),  # the first run against the latest level (10) is the weaker
+])
+def test_the_first_pair_takes_the_weaker_evidence_and_matches_scipy(first, beside, t):
+    trial = Trial(Settings(noise=1.0, noise_df=9), LOWER, 10.0)
+    feed(trial, [first], [beside])
+    assert trial.evidence.pairs == 1
+    assert trial.evidence.p_value == pytest.approx(min(1.0, 4 * sp.t.sf(t, 9)))
