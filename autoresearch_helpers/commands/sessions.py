@@ -30,7 +30,8 @@ def run(args) -> int:
         print(f"no autoresearch session in this repository (start one with: {typed('setup')})")
         return 0
     head = ("", "tag", "state", "target", "metric", "best", "experiments", "started")
-    table = [head] + [("*" if not r["parked"] else "", r["tag"], r["state"], r["target"],
+    table = [head] + [("*" if not r["parked"] else "", r["tag"],
+                       r["state"] + (", parked" if r["parked"] else ""), r["target"],
                        f"{r['metric']} ({r['direction'].split('_')[0]})",
                        f"{fmt_value(r['best'])} at {short(r['best_commit'])}",
                        str(r["experiments"]), r["started_at"]) for r in rows]

@@ -61,19 +61,21 @@ def run(args) -> int:
     if same and args.from_ref:
         raise UsageError(f"--from starts a new session; session {state.tag} already exists "
                          f"(a new one: {typed('setup --tag <new-tag> --from ' + args.from_ref)})")
-    if same and state.champion is not None:
-        return _resume(root, state, args)
+    notes: list[str] = []
     if not same and args.tag and sessions.load_parked(root, args.tag) is not None:
         with lock.Lock(root, "setup"):
             notes = switch.bring_back(root, args.tag, state, target)
-        return _resume(root, session.load(root), args, notes)
+        state, same = session.load(root), True
+    if same and state.champion is not None:
+        _refuse_new_settings(state, args)
+        return _resume(root, state, args, notes)
     if not git.has_commits(root):
         raise AutoresearchError("this repository has no commit yet: commit your project "
                                 "first (git add -A && git commit -m init)")
     if state is not None and not same and args.tag == state.tag:
         raise UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work on "
-                         f"{target} start a new session with another tag: autoresearch "
-                         f"setup --tag <new-tag> {target}")
+                         f"{target} start a new session with another tag: "
+                         f"{typed('setup --tag <new-tag> ' + target)}")
     cfg = load_config(root, overrides)
     switch.refuse_dirty(root)
     if state is None or not same:
@@ -81,9 +83,8 @@ def run(args) -> int:
         tag = switch.choose_tag(root, args.tag)
         base = switch.start_point(root, args.from_ref, state)
     with lock.Lock(root, "setup"):
-        notes = []
         if state is not None and not same:
-            notes.append(switch.park(root, state))
+            notes += switch.park(root, state)
             state = None
         if state is None:
             notes += filter(None, [champion.remove(root)])  # an older session's worktree
@@ -92,9 +93,20 @@ def run(args) -> int:
             notes.append(f"resuming the setup of session {state.tag} (no baseline yet)")
             _ensure_branch(root, state)
             state.base_commit = git.head(root)  # no experiment yet: the fixes are the base
+            state.active = True
             _apply_config(root, state, cfg)
             session.save(root, state)
         return _baseline(root, state, cfg, args, notes)
+
+
+def _refuse_new_settings(state: State, args) -> None:
+    """A session keeps the configuration it was set up with: --set or --calibrate on a
+    resume would be ignored, so they are refused."""
+    if args.overrides or args.calibrate:
+        given = "--set" if args.overrides else "--calibrate"
+        raise UsageError(f"{given} applies when a session is set up; session {state.tag} keeps "
+                         f"its configuration as at setup (a new session with it: "
+                         f"{typed('setup --tag <new-tag> ' + given + ' ...')})")
 
 
 def _refuse_tracked_own_files(root) -> None:
@@ -163,7 +175,9 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         raise AutoresearchError(
             f"the baseline run failed ({m.error}): {m.detail}\n--- last lines of {m.log} ---\n"
             + tail(os.path.join(root, m.log), lines=30) + "\nFix the project or the "
-            f"configuration, then run '{typed('setup')}' again (the session resumes).")
+            f"configuration and commit the fix (the session's branch is checked out), or give "
+            f"the value here (--set KEY=VALUE); then run '{typed('setup')}' again (the "
+            f"session resumes).")
     settings = calibrate.adopt(state.config["values"], m.samples)
     state.decision = dataclasses.asdict(settings)
     state.champion = Point(commit, m.value, list(m.samples), 0)

@@ -109,10 +109,14 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
     if notes:
         head, _, entries = git.status(root)
     if head != state.champion.commit:
-        # the agent committed its edit itself: fold those commits back into the working tree
+        # commits on top of the champion (the agent's edit, or the user's): kept under a
+        # tag, then folded back into the working tree as this experiment's change
+        kept = f"autoresearch/{state.tag}/folded/{short(head)}"
+        git.tag(root, kept, head)
         git.git(root, "reset", "-q", "--soft", state.champion.commit)
         notes.append(f"note: commits made on top of the champion were folded into this "
-                     f"experiment (HEAD was reset to {short(state.champion.commit)})")
+                     f"experiment (HEAD was reset to {short(state.champion.commit)}; they "
+                     f"stay as tag {kept})")
         _, _, entries = git.status(root)
     return notes, entries
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from autoresearch_helpers.engine import champion, git
+from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.errors import AutoresearchError, UsageError
 from autoresearch_helpers.store import sessions
 from autoresearch_helpers.store.session import State
@@ -67,11 +68,16 @@ def start_point(root, ref: str | None, state: State | None) -> str:
     return commit
 
 
-def park(root, state: State) -> str:
-    """Move the current session aside; the line that says where and how to resume it."""
+def park(root, state: State) -> list[str]:
+    """Repair what a killed run of the current session left (when its branch is checked
+    out), then move the session aside; what was done, one line each. Call with the
+    session lock held."""
+    notes = []
+    if state.champion is not None and git.current_branch(root) == state.branch:
+        notes = recover(root, state, git.head(root))
     where = sessions.park(root, state)
-    return (f"session {state.tag} was parked under {where}/ (resume it: "
-            f"{typed('setup --tag ' + state.tag)})")
+    return notes + [f"session {state.tag} was parked under {where}/ (resume it: "
+                    f"{typed('setup --tag ' + state.tag)})"]
 
 
 def bring_back(root, tag: str, state: State | None, target: str | None) -> list[str]:
@@ -84,7 +90,7 @@ def bring_back(root, tag: str, state: State | None, target: str | None) -> list[
                          f"{target} start a new session: "
                          f"{typed('setup --tag <new-tag> ' + target)}")
     refuse_dirty(root)
-    notes = [park(root, state)] if state is not None else []
+    notes = park(root, state) if state is not None else []
     notes += filter(None, [champion.remove(root)])
     sessions.unpark(root, tag)
     return notes

@@ -140,3 +140,54 @@ def test_a_parked_session_does_not_guard_edits(session_repo, cli):
                              input=json.dumps(event), capture_output=True, text=True)
     assert "deny" not in allowed.stdout
     assert listing(cli, repo)["t2"]["state"] == "stopped"
+
+
+def test_a_commit_of_the_users_on_the_session_branch_is_never_lost(session_repo, cli):
+    repo = session_repo()
+    (repo / "data.txt").write_text("keep me\n")
+    git(repo, "commit", "-qam", "user: keep me")
+    mine = git(repo, "rev-parse", "HEAD")
+    edit(repo, 4.0)
+    result = cli(repo, "run", "-d", "four")
+    assert "scope_violation" in result.out  # data.txt is not the agent's to change
+    assert f"they stay as tag autoresearch/t1/folded/{mine[:7]}" in result.out
+    assert git(repo, "rev-parse", f"autoresearch/t1/folded/{mine[:7]}") == mine
+    assert git(repo, "show", f"{mine}:data.txt") == "keep me"
+
+
+def test_a_parked_session_without_a_baseline_resumes_its_setup(make_repo, cli):
+    repo = make_repo(project("- metric_name: scor\n"))
+    assert cli(repo, "setup", "--tag", "k1").code == 1  # the baseline fails
+    assert cli(repo, "setup", "--tag", "k2", "--set", "metric_name=score").code == 0
+    back = cli(repo, "setup", "--tag", "k1", "--set", "metric_name=score")
+    assert back.code == 0, back
+    assert "Traceback" not in back.err
+    assert "session k2 was parked" in back.out and "baseline: score = 5" in back.out
+    state = json.loads(cli(repo, "status", "--json").out)
+    assert (state["tag"], state["state"], state["active"]) == ("k1", "active", True)
+    assert git(repo, "branch", "--show-current") == "autoresearch/k1"
+
+
+def test_settings_given_to_a_resume_are_refused_not_ignored(session_repo, cli):
+    repo = session_repo()
+    for args in (["--set", "time_budget=45"], ["--calibrate", "5"]):
+        result = cli(repo, "setup", *args)
+        assert result.code == 2 and "keeps its configuration as at setup" in result.err, result
+    assert "time budget 30 s" in cli(repo, "status").out
+
+
+def test_a_killed_run_is_repaired_before_its_session_is_parked(session_repo, cli, tmp_path):
+    from held_run import held_run
+
+    repo = session_repo()
+    with held_run(repo, tmp_path) as run:
+        run.until_running()
+        run.kill()
+        result = cli(repo, "setup", "--tag", "t2")
+        assert result.code == 0, result
+        assert "recovered" in result.out and "session t1 was parked" in result.out
+    rows = listing(cli, repo)
+    assert rows["t1"]["experiments"] == 1
+    crashed = json.loads(cli(repo, "results", "--tag", "t1", "--json").out)
+    assert crashed["crash"] == 1
+    assert git(repo, "rev-parse", "autoresearch/t1") == rows["t1"]["best_commit"]
