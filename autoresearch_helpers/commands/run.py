@@ -76,7 +76,8 @@ def outcome_lines(root, o: Outcome) -> list[str]:
                               counts.get("discard", 0), counts.get("crash", 0)))
     if o.violations:
         lines.append("only these files may change: " + ", ".join(state.editable))
-        lines.append(f"the change was saved under {o.saved}/")
+        lines.append(f"the change was saved under {o.saved}/ (to bring it back: git apply "
+                     f"{o.saved}/change.patch, and copy back what is under {o.saved}/files/)")
     lines = [inert(line) for line in lines]
     if not o.violations and o.status == CRASH and o.log:
         text = tail(os.path.join(root, o.log), lines=TAIL_LINES)  # inert already, tabs kept

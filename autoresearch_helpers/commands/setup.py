@@ -231,6 +231,10 @@ def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
     with lock.Lock(root, "setup"):
         _ensure_branch(root, state)
         notes = (notes or []) + recover(root, state, git.head(root))
+        kept = scope.keep_users_files(root, git.status(root)[2], state.editable, state.readonly)
+        if kept:
+            notes.append(f"untracked files outside the editable ones are taken as yours and "
+                         f"left alone: {', '.join(kept[:5])}" + (" ..." if len(kept) > 5 else ""))
         session.clear_stop(root)
         state.active = True
         if not state.git_prints:  # a session from before .git was watched

@@ -31,12 +31,31 @@ def leftover_file(root) -> str:
 
 def save_leftover(root, entries: list[Entry]) -> None:
     """Remember the dirty paths the experiment left, with a fingerprint of each."""
-    snap = {path: [code, _fingerprint(root, path)] for code, path, _ in entries}
+    _write_leftover(root, {path: [code, _fingerprint(root, path)]
+                           for code, path, _ in entries})
+
+
+def _write_leftover(root, snap: dict) -> None:
     path = leftover_file(root)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w", encoding="utf-8") as fh:
         json.dump(snap, fh)
     os.replace(path + ".tmp", path)
+
+
+def keep_users_files(root, entries: list[Entry], editable: list[str],
+                     readonly: list[str]) -> list[str]:
+    """Untracked files outside the editable scope found when a session is resumed are the
+    user's (made while it was stopped or parked): remembered like leftovers, so the next
+    experiment does not set them aside. An edit of an editable file stays the agent's.
+    ``entries``: the working tree's changes as git.status lists them; the paths added."""
+    rules = Scope(root, editable, readonly)
+    theirs = [e for e in entries if e[0] == "??" and not rules.allows(e[1])]
+    if theirs:
+        known = load_leftover(root)
+        known.update({path: [code, _fingerprint(root, path)] for code, path, _ in theirs})
+        _write_leftover(root, known)
+    return [path for _, path, _ in theirs]
 
 
 def load_leftover(root) -> dict:

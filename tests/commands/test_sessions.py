@@ -153,6 +153,9 @@ def test_a_commit_of_the_users_on_the_session_branch_is_never_lost(session_repo,
     assert f"they stay as tag autoresearch/t1/folded/{mine[:7]}" in result.out
     assert git(repo, "rev-parse", f"autoresearch/t1/folded/{mine[:7]}") == mine
     assert git(repo, "show", f"{mine}:data.txt") == "keep me"
+    assert "to bring it back: git apply .autoresearch/rejected/1/change.patch" in result.out
+    git(repo, "apply", ".autoresearch/rejected/1/change.patch")
+    assert (repo / "data.txt").read_text() == "keep me\n"
 
 
 def test_a_parked_session_without_a_baseline_resumes_its_setup(make_repo, cli):
@@ -191,3 +194,18 @@ def test_a_killed_run_is_repaired_before_its_session_is_parked(session_repo, cli
     crashed = json.loads(cli(repo, "results", "--tag", "t1", "--json").out)
     assert crashed["crash"] == 1
     assert git(repo, "rev-parse", "autoresearch/t1") == rows["t1"]["best_commit"]
+
+
+def test_a_file_the_user_made_while_the_session_was_parked_is_left_alone(session_repo, cli):
+    repo = session_repo()
+    assert cli(repo, "setup", "--tag", "t2").code == 0
+    (repo / "scratch.txt").write_text("my notes\n")
+    back = cli(repo, "setup", "--tag", "t1")
+    assert back.code == 0, back
+    assert "taken as yours and left alone: scratch.txt" in back.out
+    edit(repo, 4.0)
+    assert "KEEP" in cli(repo, "run", "-d", "four").out
+    assert (repo / "scratch.txt").read_text() == "my notes\n"
+    (repo / "scratch.txt").write_text("changed by the experiment\n")  # not the user's now
+    edit(repo, 3.0)
+    assert "scope_violation" in cli(repo, "run", "-d", "three").out
