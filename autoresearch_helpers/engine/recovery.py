@@ -12,7 +12,7 @@ from __future__ import annotations
 from autoresearch_helpers.engine import git, groups, setaside
 from autoresearch_helpers.store import journal, logs, session
 from autoresearch_helpers.store.session import Pending, State
-from autoresearch_helpers.vocab import CRASH, KEEP, short
+from autoresearch_helpers.vocab import CRASH, KEEP, fmt_count, short
 
 EXPERIMENT_PREFIX = "experiment: "
 SET_ASIDE = ("scope_violation", "git_tampered")  # crashes whose change is set aside
@@ -67,7 +67,10 @@ def stop_leftovers(pending: Pending) -> list[str]:
     if not pending.marker:
         return []
     killed = groups.kill_all(lambda: groups.marked(pending.marker))
-    return [f"stopped {killed} leftover process(es) of experiment {pending.number}"] if killed else []
+    if not killed:
+        return []
+    return [f"stopped {fmt_count(killed, 'leftover process', 'leftover processes')} of "
+            f"experiment {pending.number}"]
 
 
 def recover(root, state: State, head: str | None) -> list[str]:
