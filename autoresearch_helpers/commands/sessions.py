@@ -22,7 +22,8 @@ def run(args) -> int:
     root = paths.find_root()
     current = session.load(root)
     rows = ([describe(root, current, parked=False)] if current else []) + [
-        describe(root, state, parked=True) for state in sessions.parked(root)]
+        describe(root, state, parked=True) for state in sessions.parked(root)
+        if current is None or state.tag != current.tag]  # a park cut short: still current
     if args.json:
         print(json.dumps(rows, allow_nan=False))
         return 0
