@@ -47,7 +47,7 @@ def describe(root, state: State, *, parked: bool) -> dict:
     champion = state.champion
     return {
         "tag": state.tag, "branch": state.branch, "parked": parked,
-        "state": sessions.phase(root, state, parked=parked),
+        "state": sessions.phase(root, state),
         "target": state.editable[0] if state.editable else "",
         "metric": state.metric_name, "direction": state.direction,
         "best": champion.value if champion else None,

@@ -73,9 +73,7 @@ def run(args) -> int:
         raise AutoresearchError("this repository has no commit yet: commit your project "
                                 "first (git add -A && git commit -m init)")
     if state is not None and not same and args.tag == state.tag:
-        raise UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work on "
-                         f"{target} start a new session with another tag: "
-                         f"{typed('setup --tag <new-tag> ' + target)}")
+        raise switch.other_target(state, target)
     cfg = load_config(root, overrides)
     switch.refuse_dirty(root)
     if state is None or not same:

@@ -15,7 +15,6 @@ from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.vocab import inert, typed
 
 
-
 def add_arguments(parser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--brief", action="store_true", help="a few lines, never fails")
@@ -46,10 +45,9 @@ def as_json(root, state, last: int) -> dict:
     if state is None:
         return {"active": False}
     champion, baseline, counts = state.champion, state.baseline, state.counts
-    now_running = inflight.running(root, state)
+    now_running, phase = inflight.running(root, state), sessions.phase(root, state)
     return {
-        "active": sessions.phase(root, state) == sessions.ACTIVE,
-        "state": sessions.phase(root, state),
+        "active": phase == sessions.ACTIVE, "state": phase,
         "tag": state.tag, "branch": state.branch,
         "metric": state.metric_name, "direction": state.direction,
         "best": champion.value if champion else None,

@@ -27,7 +27,7 @@ from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
 from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
 from autoresearch_helpers.errors import AutoresearchError
-from autoresearch_helpers.store import journal, logs, session
+from autoresearch_helpers.store import journal, logs, session, sessions
 from autoresearch_helpers.store.journal import Result
 from autoresearch_helpers.store.session import Pending, Point, State
 from autoresearch_helpers.vocab import CRASH, KEEP, fmt_count, short, typed
@@ -60,9 +60,9 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outc
         paths.state_dir(root), "rejected", time.strftime("git-%Y%m%d-%H%M%S")))
     notes, entries = _prepare(root, state)
     number = state.experiments + 1
-    limit = state.config["values"].get("max_experiments")
-    if limit and number > limit:
-        raise AutoresearchError(f"max_experiments ({limit}) reached: the session is complete")
+    if sessions.phase(root, state) == sessions.FINISHED:
+        raise AutoresearchError(f"max_experiments ({state.config['values']['max_experiments']}) "
+                                "reached: the session is complete")
     notes += journal.mend_logs(root, state)
     changes = scope.agent_changes(root, entries, scope.load_leftover(root))
     out = Outcome(number=number, status=CRASH, description=description,

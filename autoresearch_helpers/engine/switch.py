@@ -80,15 +80,20 @@ def park(root, state: State) -> list[str]:
                     f"{typed('setup --tag ' + state.tag)})"]
 
 
+def other_target(state: State, target: str) -> UsageError:
+    """Session ``state`` was named, but ``target`` is not one of its files."""
+    return UsageError(f"session {state.tag} edits {', '.join(state.editable)}; to work on "
+                      f"{target} start a new session with another tag: "
+                      f"{typed('setup --tag <new-tag> ' + target)}")
+
+
 def bring_back(root, tag: str, state: State | None, target: str | None) -> list[str]:
     """Park the current session (if any) and make the parked session ``tag`` current
     again (its branch is checked out by the resume); what was done, one line each. Call
     with the session lock held."""
     other = sessions.load_parked(root, tag)
     if target and target not in other.editable:
-        raise UsageError(f"session {tag} edits {', '.join(other.editable)}; to work on "
-                         f"{target} start a new session: "
-                         f"{typed('setup --tag <new-tag> ' + target)}")
+        raise other_target(other, target)
     refuse_dirty(root)
     notes = park(root, state) if state is not None else []
     notes += filter(None, [champion.remove(root)])

@@ -34,11 +34,11 @@ PARKED = "sessions"  # under .autoresearch/
 _OWN = ("session.json", "rejected", "git", "leftover.json")
 
 
-def phase(root, state: State, *, parked: bool = False) -> str:
+def phase(root, state: State) -> str:
     limit = (state.config.get("values") or {}).get("max_experiments")
     if limit and state.experiments >= limit:
         return FINISHED
-    if parked or not state.active or session.stop_requested(root):
+    if not state.active or session.stop_requested(root):  # a parked one is never active
         return STOPPED
     return ACTIVE
 
