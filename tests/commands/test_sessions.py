@@ -209,3 +209,14 @@ def test_a_file_the_user_made_while_the_session_was_parked_is_left_alone(session
     (repo / "scratch.txt").write_text("changed by the experiment\n")  # not the user's now
     edit(repo, 3.0)
     assert "scope_violation" in cli(repo, "run", "-d", "three").out
+
+
+def test_a_session_at_max_experiments_is_finished_and_runs_no_more(session_repo, cli):
+    repo = session_repo("- max_experiments: 1\n")
+    edit(repo, 4.0)
+    assert cli(repo, "run", "-d", "four").code == 0
+    assert listing(cli, repo)["t1"]["state"] == "finished"
+    edit(repo, 3.0)
+    refused = cli(repo, "run", "-d", "three")
+    assert refused.code == 1 and "max_experiments (1) reached" in refused.err
+    assert json.loads(cli(repo, "status", "--json").out)["experiments"] == 1
