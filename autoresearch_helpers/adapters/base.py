@@ -31,6 +31,9 @@ class Detection:
     artifact: str | None = None  # for ARTIFACT_SIZE: a repo-relative path or glob
     unit: str | None = None  # ARTIFACT_SIZE: "KB" (1000 bytes), "MB", "KiB" (1024)…; WALL_TIME: "s"
     time_budget: int = 300
+    editable_files: list[str] | None = None  # more files or folders the agent may edit
+    verify_command: str | None = None  # a fast correctness check proposed for the project
+    size: str | None = None  # ARTIFACT_SIZE: "raw", "gzip" or "brotli" (default raw)
     score: int = 0  # strength of the match: the highest score wins
     notes: list[str] = field(default_factory=list)  # why, in words, for --explain
 

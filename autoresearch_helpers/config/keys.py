@@ -156,6 +156,25 @@ def coerce_list(raw: object) -> list[str]:
     return [clean_value(item) for item in items if clean_value(item)]
 
 
+SIZES = ("raw", "gzip", "brotli")
+
+
+def coerce_size(raw: object) -> str:
+    text = coerce_text(raw).lower()
+    if text not in SIZES:
+        raise ValueError("must be raw, gzip or brotli")
+    return text
+
+
+def coerce_pattern(raw: object) -> str:
+    text = coerce_text(raw)
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression ({exc})") from None
+    return text
+
+
 @dataclass(frozen=True)
 class Key:
     name: str
@@ -191,6 +210,25 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("setup_command", coerce_text, "pip install -r requirements.txt", None,
         "run once before the baseline"),
     Key("max_experiments", coerce_count, "100", None, "stop after this many experiments"),
+    Key("artifact", coerce_text, "dist/index.html", None,
+        "the file, folder or glob a size metric measures (an .html page: the JS and CSS "
+        "it loads first)"),
+    Key("size", coerce_size, "gzip", None, "how a size metric counts bytes: raw, gzip or brotli"),
+    Key("guard_pattern", coerce_pattern, "correct: false", None,
+        "a regular expression that, found in run.log, makes the experiment a crash "
+        "verify_failed"),
+    Key("hidden_files", coerce_list, "evaluate.py, data/test/", None,
+        "files the agent may not read (the harness, the test data); the run still uses them",
+        "list"),
+    Key("holdout_command", coerce_text, "python evaluate.py --split holdout", None,
+        "a second evaluation the agent never sees, run for each candidate about to be kept"),
+    Key("holdout_metric", coerce_metric_name, "holdout_accuracy", None,
+        "the metric holdout_command prints (default: metric_name)"),
+    Key("holdout_tolerance", coerce_min_delta, "1%", 0,
+        "how much worse than the best's held-out value a keep may be (a number, 1%, 2sigma)"),
+    Key("instructions", coerce_text, "program.md", None,
+        "the project's rules for the agent (default: program.md or .autoresearch/program.md)",
+        "file"),
 )}
 
 # Names people write for our keys (from other tools, or by habit): suggested, never guessed.
@@ -200,6 +238,8 @@ ALIASES = {
     "command": "run_command", "run": "run_command", "readonly": "readonly_files",
     "editable": "editable_files", "verify": "verify_command", "setup": "setup_command",
     "max_iterations": "max_experiments", "iterations": "max_experiments",
+    "hidden": "hidden_files", "holdout": "holdout_command", "guard": "guard_pattern",
+    "program": "instructions", "compression": "size",
 }
 
 

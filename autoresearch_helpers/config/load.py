@@ -114,7 +114,7 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
     if detection is not None and detection.type != "custom":  # custom: the sources say it all
         where = f"adapter {detection.type} ({', '.join(detection.evidence)})"
         for key in ("target_file", "run_command", "metric_name", "metric_direction",
-                    "time_budget"):
+                    "time_budget", "editable_files", "verify_command"):
             value = getattr(detection, key, None)
             if value is not None:
                 values[key], sources[key] = value, where

@@ -22,22 +22,30 @@ def test_adapter_defaults_table(make_repo, cli):
     assert result.out.splitlines() == [
         "type: ml (train.py, prepare.py)",
         "",
-        "key               value            source",
-        f"target_file       train.py         {ML_SOURCE}",
-        f"run_command       python train.py  {ML_SOURCE}",
-        f"metric_name       val_bpb          {ML_SOURCE}",
-        "metric_parse      -                default",
-        f"metric_direction  lower_is_better  {ML_SOURCE}",
-        f"time_budget       600              {ML_SOURCE}",
-        "readonly_files    -                default",
-        "editable_files    -                default",
-        "verify_command    -                default",
-        "repeats           1                default",
-        "max_repeats       8                default",
-        "min_delta         0                default",
-        "alpha             0.05             default",
-        "setup_command     -                default",
-        "max_experiments   -                default",
+        "key                value            source",
+        f"target_file        train.py         {ML_SOURCE}",
+        f"run_command        python train.py  {ML_SOURCE}",
+        f"metric_name        val_bpb          {ML_SOURCE}",
+        "metric_parse       -                default",
+        f"metric_direction   lower_is_better  {ML_SOURCE}",
+        f"time_budget        600              {ML_SOURCE}",
+        "readonly_files     -                default",
+        "editable_files     -                default",
+        "verify_command     -                default",
+        "repeats            1                default",
+        "max_repeats        8                default",
+        "min_delta          0                default",
+        "alpha              0.05             default",
+        "setup_command      -                default",
+        "max_experiments    -                default",
+        "artifact           -                default",
+        "size               -                default",
+        "guard_pattern      -                default",
+        "hidden_files       -                default",
+        "holdout_command    -                default",
+        "holdout_metric     -                default",
+        "holdout_tolerance  0                default",
+        "instructions       -                default",
         "",
         "measure: the last 'val_bpb: value' line of run.log",
     ]
@@ -60,6 +68,10 @@ def test_json_has_every_key_with_source(make_repo, cli):
         "max_repeats": (8, "default"),
         "min_delta": (0, "default"), "alpha": (0.05, "default"),
         "setup_command": (None, "default"), "max_experiments": (None, "default"),
+        "artifact": (None, "default"), "size": (None, "default"),
+        "guard_pattern": (None, "default"), "hidden_files": (None, "default"),
+        "holdout_command": (None, "default"), "holdout_metric": (None, "default"),
+        "holdout_tolerance": (0, "default"), "instructions": (None, "default"),
     }
 
 
@@ -136,7 +148,7 @@ def test_custom_project_from_claude_md(make_repo, cli):
     assert doc["measure"] == "printed"
     text = cli(repo, "config")
     assert text.out.splitlines()[0] == "type: custom (CLAUDE.md)"
-    assert f"metric_parse      {PIPELINE}  CLAUDE.md:9" in text.out.splitlines()
+    assert f"metric_parse       {PIPELINE}  CLAUDE.md:9" in text.out.splitlines()
 
 
 def test_custom_wins_over_detected_type(make_repo, cli):

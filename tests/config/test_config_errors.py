@@ -80,7 +80,8 @@ def test_unknown_key_without_a_close_match_lists_the_keys(make_repo, cli):
         "autoresearch config: error: CLAUDE.md:4: unknown key 'colour' (the keys are: "
         "target_file, run_command, metric_name, metric_parse, metric_direction, time_budget, "
         "readonly_files, editable_files, verify_command, repeats, max_repeats, min_delta, alpha, "
-        "setup_command, max_experiments)",
+        "setup_command, max_experiments, artifact, size, guard_pattern, hidden_files, "
+        "holdout_command, holdout_metric, holdout_tolerance, instructions)",
         "  key: colour", "  value: 'blue'", "  example: - time_budget: 600"]
 
 
