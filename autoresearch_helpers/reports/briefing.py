@@ -104,7 +104,8 @@ def instructions_lines(root, config: dict, full: bool, limit: int = MAX_LINES) -
         text = _read(root, rel)
     except OSError as exc:
         return [inert(f"instructions: {rel} cannot be read ({exc.strerror or exc})")]
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").split("\n")  # a lone CR is shown, as an escape
+    lines = lines[:-1] if lines[-1] == "" else lines
     end = (f"--- end of {rel} ---" if len(lines) <= limit else
            f"--- {len(lines) - limit} more lines: read the rest in {rel} ---")
     return [inert(f"--- {rel}: the project's instructions (follow them) ---"),
