@@ -1,4 +1,6 @@
-"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on.
+"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on,
+with what reports/briefing says of the project (the run command, where the metric comes
+from, the hidden files, the project's instructions).
 
 Every line is inert (vocab.inert): descriptions, names and file names come from the logs
 and the configuration, and show their control characters as escapes. The recent entries
