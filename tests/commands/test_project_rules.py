@@ -64,12 +64,23 @@ def test_a_configured_path(make_repo, cli):
     assert "not this one" not in result.out
 
 
+def test_the_state_folders_program_md_may_be_named(make_repo, cli):
+    repo = make_repo(project("- instructions: ./.autoresearch/program.md\n"))
+    (repo / ".autoresearch").mkdir()
+    (repo / ".autoresearch" / "program.md").write_text(RULES)
+    result = cli(repo, "setup", "--tag", "t1")
+    assert result.code == 0, result
+    assert result.out.endswith(text_block(".autoresearch/program.md", RULES))
+
+
 @pytest.mark.parametrize("value, why", [
     ("rules.md", "'rules.md' does not exist in the repository"),
     ("../rules.md", "'../rules.md' is outside the repository ({root})"),
     ("docs", "'docs' is a folder; name a file"),
     (".git/config", "'.git/config' is inside .git"),
     ("results.tsv", "'results.tsv' is or holds autoresearch's own results.tsv"),
+    (".autoresearch/notes.md", "'.autoresearch/notes.md' is or holds autoresearch's own "
+                               ".autoresearch/"),
 ])
 def test_a_bad_configured_path_is_a_config_error(make_repo, cli, value, why):
     repo = make_repo(project(f"- instructions: {value}\n", files={"docs/a.md": "x\n"}))
