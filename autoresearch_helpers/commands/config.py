@@ -7,7 +7,8 @@ from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import add_override_arguments, load_config, overrides_from_args
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, WALL_TIME, inert
+from autoresearch_helpers.reports.briefing import metric_source
+from autoresearch_helpers.vocab import inert
 
 
 def add_arguments(parser) -> None:
@@ -24,16 +25,6 @@ def show(value) -> str:
     if isinstance(value, list):
         return ", ".join(value) if value else "-"
     return str(value)
-
-
-def describe_measure(cfg) -> str:
-    if cfg.measure == ARTIFACT_SIZE:
-        return f"size of {cfg.artifact} in {cfg.unit or 'KB'}"
-    if cfg.measure == WALL_TIME:
-        return "wall time of run_command, measured by autoresearch"
-    if cfg.values["metric_parse"]:
-        return "stdout of metric_parse"
-    return f"the last '{cfg.values['metric_name']}: value' line of run.log"
 
 
 def to_json(cfg) -> dict:
@@ -53,7 +44,7 @@ def table(cfg) -> list[str]:
     lines.append(f"{'key':<{width_key}}  {'value':<{width_value}}  source")
     for key, value, source in rows:
         lines.append(f"{key:<{width_key}}  {value:<{width_value}}  {source}".rstrip())
-    lines += ["", inert(f"measure: {describe_measure(cfg)}")]
+    lines += ["", inert(f"measure: {metric_source(cfg.to_dict())}")]
     return lines
 
 

@@ -18,13 +18,11 @@ from autoresearch_helpers.engine.measure import Plan, measure, run_verify
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
+from autoresearch_helpers.reports import briefing
 from autoresearch_helpers.reports.status_text import brief_lines
 from autoresearch_helpers.store import journal, lock, logs, session, sessions
 from autoresearch_helpers.store.session import Point, State
 from autoresearch_helpers.vocab import KEEP, fmt_count, fmt_value, inert, short, typed
-
-SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "run_command", "metric_name",
-              "metric_direction", "metric_parse", "time_budget", "verify_command", "min_delta")
 
 
 def add_arguments(parser) -> None:
@@ -194,18 +192,15 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         print(json.dumps({"tag": state.tag, "branch": state.branch, "baseline": m.value,
                           "commit": short(commit), "config": cfg.to_dict()["values"],
                           "samples": m.samples, "decision": state.decision,
+                          "metric_source": briefing.metric_source(state.config),
                           "notes": notes}))
         return 0
-    lines = [*notes, f"session {state.tag} on branch {state.branch} ({cfg.type} project)"]
-    for key in SHOWN_KEYS:
-        value = cfg[key]
-        if value in (None, [], ""):
-            continue
-        shown = ", ".join(value) if isinstance(value, list) else value
-        lines.append(f"  {key}: {shown}  ({cfg.sources.get(key, 'default')})")
-    lines.append(f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
-                 f"({fmt_count(len(m.samples), 'run')}, {m.duration_s:.1f} s)")
-    lines += calibrate.report(state.metric_name, m.samples, settings)
+    lines = [*notes, f"session {state.tag} on branch {state.branch} ({cfg.type} project)",
+             *briefing.config_lines(state.config),
+             f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
+             f"({fmt_count(len(m.samples), 'run')}, {m.duration_s:.1f} s)",
+             *calibrate.report(state.metric_name, m.samples, settings),
+             *briefing.instructions_lines(root, state.config, full=True)]
     print("\n".join(inert(line) for line in lines))  # names and commands: the user's text
     return 0
 
@@ -234,7 +229,7 @@ def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
             notes.append(f"untracked files outside the editable ones are taken as yours and "
                          f"left alone: {', '.join(kept[:5])}" + (" ..." if len(kept) > 5 else ""))
         session.clear_stop(root)
-        state.active = True
+        state.active, state.resumed_at = True, state.experiments
         if not state.git_prints:  # a session from before .git was watched
             state.git_prints = gitguard.save(root)
         session.save(root, state)

@@ -9,7 +9,7 @@ import json
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.errors import AutoresearchError
-from autoresearch_helpers.reports import inflight
+from autoresearch_helpers.reports import briefing, inflight
 from autoresearch_helpers.reports.status_text import brief_lines, with_evidence
 from autoresearch_helpers.store import session, sessions
 from autoresearch_helpers.vocab import inert, typed
@@ -37,7 +37,7 @@ def run(args) -> int:
     elif state is None:
         print(f"no autoresearch session in this repository (start one with: {typed('setup')})")
     else:
-        print("\n".join(brief_lines(root, state, last=args.last)))
+        print("\n".join(brief_lines(root, state, last=args.last, brief=args.brief)))
     return 0
 
 
@@ -56,7 +56,12 @@ def as_json(root, state, last: int) -> dict:
         "experiments": state.experiments, "keep": counts.get("keep", 0),
         "discard": counts.get("discard", 0), "crash": counts.get("crash", 0),
         "crash_streak": state.crash_streak, "editable": state.editable,
-        "readonly": state.readonly, "recent": with_evidence(root, state.recent[-last:]),
+        "readonly": state.readonly, "hidden_files": briefing.hidden_files(state.config),
+        "run_command": (state.config.get("values") or {}).get("run_command"),
+        "metric_source": briefing.metric_source(state.config),
+        "instructions": briefing.instructions_path(state.config),
+        "instructions_text": briefing.instructions_text(root, state.config),
+        "recent": with_evidence(root, state.recent[-last:]),
         "stop_requested": session.stop_requested(root),
         "running": now_running.to_json() if now_running else None,
         "interrupted": inflight.interrupted(state, now_running),

@@ -20,7 +20,7 @@ from autoresearch_helpers.config import custom
 from autoresearch_helpers.config.claude_md import read_claude_md
 from autoresearch_helpers.config.keys import KEYS, guess_direction, suggest
 from autoresearch_helpers.config.lookalike import odd_characters, skeleton, visible
-from autoresearch_helpers.config.repo_paths import repo_path
+from autoresearch_helpers.config.repo_paths import INSTRUCTIONS, found_instructions, repo_path
 from autoresearch_helpers.config.sources import (
     Entry, command_line_entries, example_line, read_pyproject)
 from autoresearch_helpers.errors import SHOWN_CHARS, ConfigError, UsageError, shown
@@ -123,6 +123,9 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
             values[entry.key] = _coerce(entry)
             sources[entry.key], winners[entry.key] = entry.where, entry
 
+    found = None if values["instructions"] else found_instructions(root)
+    if found:  # the default: program.md or .autoresearch/program.md
+        values["instructions"], sources["instructions"] = found, f"found {found}"
     _guess_direction(values, sources, winners, detection)
     _require(values, sources, detection, no_match)
     _check_repeats(values, sources, winners)
@@ -226,7 +229,8 @@ def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list
         example = (entry.example(key, KEYS[key].example) if entry
                    else example_line("claude_md", key, KEYS[key].example))
         try:
-            return repo_path(root, given_root, raw, must_be_file)
+            return repo_path(root, given_root, raw, must_be_file,
+                             INSTRUCTIONS if key == "instructions" else ())
         except ValueError as exc:
             raise ConfigError(f"{key}: {shown(raw)} {exc}", source=where, key=key,
                               value=entry.value if entry else raw, example=example) from None
@@ -236,6 +240,8 @@ def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list
     for key in ("editable_files", "readonly_files"):
         if values[key] is not None:
             values[key] = list(dict.fromkeys(check(p, key, False) for p in values[key]))
+    if values["instructions"] is not None:
+        values["instructions"] = check(values["instructions"], "instructions", True)
     editable = list(dict.fromkeys([target, *(values["editable_files"] or [])]))
     readonly = values["readonly_files"] or []
     clash = [p for p in editable if p in readonly]

@@ -1,4 +1,6 @@
-"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on.
+"""The few lines `status` (and a resumed `setup`) print: enough for an agent to carry on,
+with what reports/briefing says of the project (the run command, where the metric comes
+from, the hidden files, the project's instructions).
 
 Every line is inert (vocab.inert): descriptions, names and file names come from the logs
 and the configuration, and show their control characters as escapes. The recent entries
@@ -8,7 +10,7 @@ the JSONL's last records (``with_evidence``)."""
 from __future__ import annotations
 
 from autoresearch_helpers.errors import AutoresearchError
-from autoresearch_helpers.reports import inflight
+from autoresearch_helpers.reports import briefing, inflight
 from autoresearch_helpers.reports.session_log import last_done, record_of
 from autoresearch_helpers.reports.summary import evidence_of
 from autoresearch_helpers.store import session, sessions
@@ -22,17 +24,25 @@ def budget_text(state: State) -> str:
     return "?" if value is None else f"{value:g}"
 
 
-def brief_lines(root, state: State, last: int = 5) -> list[str]:
+def brief_lines(root, state: State, last: int = 5, brief: bool = True) -> list[str]:
+    """The status lines; ``brief`` (status --brief, a resumed setup) shows the project's
+    instructions in full while no experiment has run since setup or the last resume."""
+    rules = briefing.instructions_lines(root, state.config, brief and briefing.fresh(state))
+    return [inert(line) for line in _state_lines(root, state, last)] + rules
+
+
+def _state_lines(root, state: State, last: int) -> list[str]:
     champion, baseline, counts = state.champion, state.baseline, state.counts
     lines = [f"session {state.tag} ({sessions.phase(root, state)}) on {state.branch} · "
              f"metric {state.metric_name} "
              f"({direction_words(state.direction)})",
              "editable: " + ", ".join(state.editable)
              + (" · read-only: " + ", ".join(state.readonly) if state.readonly else "")
-             + f" · time budget {budget_text(state)} s per run"]
+             + f" · time budget {budget_text(state)} s per run",
+             briefing.run_line(state.config), *briefing.hidden_line(state.config)]
     if champion is None:
         lines.append(f"no baseline yet: run '{typed('setup')}' to measure it")
-        return [inert(line) for line in lines]
+        return lines
     change = ""
     pct = change_pct(baseline.value if baseline else None, champion.value)
     if pct is not None:
@@ -54,7 +64,7 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
         lines.append(f"an experiment was interrupted: the next '{typed('run')}' repairs it")
     lines.append("stop requested: " + ("YES - end the loop now" if session.stop_requested(root)
                                        else "no"))
-    return [inert(line) for line in lines]
+    return lines
 
 
 def with_evidence(root, entries: list[dict]) -> list[dict]:

@@ -84,6 +84,7 @@ class State:
     git_prints: dict = field(default_factory=dict)  # .git config and hooks (engine/gitguard)
     untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
     decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
+    resumed_at: int = 0  # experiments at the last setup or resume (reports/briefing.fresh)
     active: bool = True
     schema: int = SCHEMA
 

@@ -231,3 +231,16 @@ def test_marketplace_add_then_install_then_the_command_renders(claude, make_repo
     assert not shown.init.get("plugin_errors")
     assert "\n- Argument (empty when none was given): `setup`\n" in shown.prompt
     assert "${CLAUDE_PLUGIN_ROOT}" not in shown.prompt
+
+
+def test_the_context_line_gives_a_new_session_the_projects_instructions(claude, make_repo, cli,
+                                                                          tmp_path):
+    from engine_project import project
+
+    repo = make_repo(project(files={"program.md": "# Rules\n\n- never import zlib\n"}))
+    assert cli(repo, "setup", "--tag", "t1").code == 0
+    shown = render(claude, "/autoresearch", repo, tmp_path / "claude-home")
+    state = context_line(repo, clean_env(tmp_path / "claude-home"))
+    assert "run: python3 exp.py · measure: the last 'score: value' line of run.log" in state
+    assert state.endswith("- never import zlib\n--- end of program.md ---")
+    assert f"\n- Session state: {state}\n" in shown.prompt
