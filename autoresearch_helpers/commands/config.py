@@ -7,6 +7,7 @@ from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import add_override_arguments, load_config, overrides_from_args
+from autoresearch_helpers.engine import sizes
 from autoresearch_helpers.vocab import ARTIFACT_SIZE, WALL_TIME, inert
 
 
@@ -28,7 +29,7 @@ def show(value) -> str:
 
 def describe_measure(cfg) -> str:
     if cfg.measure == ARTIFACT_SIZE:
-        return f"size of {cfg.artifact} in {cfg.unit or 'KB'}"
+        return sizes.words(cfg.artifact, cfg.values["size"], cfg.unit)
     if cfg.measure == WALL_TIME:
         return "wall time of run_command, measured by autoresearch"
     if cfg.values["metric_parse"]:
@@ -39,7 +40,8 @@ def describe_measure(cfg) -> str:
 def to_json(cfg) -> dict:
     return {"type": cfg.type, "root": str(cfg.root),
             "keys": {k: {"value": v, "source": cfg.sources[k]} for k, v in cfg.values.items()},
-            "measure": cfg.measure, "artifact": cfg.artifact, "unit": cfg.unit,
+            "measure": cfg.measure, "artifact": cfg.artifact, "size": cfg.values["size"],
+            "unit": cfg.unit,
             "editable": cfg.editable, "readonly": cfg.readonly}
 
 
