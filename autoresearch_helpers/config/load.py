@@ -194,13 +194,17 @@ def _require(values, sources, detection, no_match) -> None:
             source="CLAUDE.md", key=missing[0],
             example=f"--set {missing[0]}={KEYS[missing[0]].example} for one run")
     why = "".join(f"; {n}" for n in detection.notes if any(k in n for k in missing))
-    section = "\n".join(f"    - {k}: {f'<{KEYS[k].meaning}>' if values[k] is None else values[k]}"
-                        for k in keys)  # what the adapter found, and what to fill in
+    if missing == ["target_file"]:
+        tell = "; set it in the autoresearch section of CLAUDE.md"
+    else:  # no experiment to run: what the adapter found, and what to fill in
+        tell = ". Describe the experiment in the autoresearch section of CLAUDE.md:\n\n" \
+               "    ## autoresearch\n" + "\n".join(
+                   f"    - {k}: {f'<{KEYS[k].meaning}>' if values[k] is None else values[k]}"
+                   for k in keys) + "\n"
     raise ConfigError(
-        f"the {detection.type} adapter found no {' and no '.join(missing)}{why}. Describe the "
-        f"experiment in the autoresearch section of CLAUDE.md:\n\n"
-        f"    ## autoresearch\n{section}\n", source="CLAUDE.md",
-        key=missing[0], example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
+        f"the {detection.type} adapter found no {' and no '.join(missing)}{why}{tell}",
+        source="CLAUDE.md", key=missing[0],
+        example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
 
 
 def _check_repeats(values, sources, winners) -> None:
