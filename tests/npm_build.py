@@ -4,7 +4,8 @@
 package.json (the folder is keyed by its hash) under $AUTORESEARCH_NPM_CACHE, else
 ~/.cache/autoresearch-tests/npm, and a test links it into its temporary repository. Tests
 that use it carry the ``npm`` marker; they are skipped when npm is not installed, or when
-AUTORESEARCH_SKIP_NPM=1 (offline). npm's own download cache is the user's (~/.npm).
+AUTORESEARCH_SKIP_NPM=1 (offline). npm's own download cache is the user's (~/.npm). The
+slowest (a Next.js build, about a minute more) run only with AUTORESEARCH_NPM_SLOW=1.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ def skip_without_npm() -> None:
         pytest.skip("AUTORESEARCH_SKIP_NPM=1: real npm builds are skipped")
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed")
+
+
+def skip_unless_slow() -> None:
+    if os.environ.get("AUTORESEARCH_NPM_SLOW") != "1":
+        pytest.skip("set AUTORESEARCH_NPM_SLOW=1 to run the slowest real builds")
+
+
+def build(repo: Path) -> None:
+    """``npm run build`` in ``repo``, as the loop runs it."""
+    proc = subprocess.run(["npm", "run", "build"], cwd=repo, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **NPM_ENV})
+    assert proc.returncode == 0, f"npm run build failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
 
 
 def node_modules(name: str) -> Path:

@@ -99,7 +99,7 @@ def _measured(root: Path, pkg: dict, deps: set[str], scripts: dict, target: str 
                      "writes for the browser (never .next/cache)")
         return node_artifact.NEXT_STATIC, "gzip", target
     out, reason = node_artifact.build_output(root, pkg, deps, scripts)
-    found = node_artifact.library_entry(pkg) or node_artifact.web_page(root, out)
+    found = node_artifact.library_entry(pkg) or node_artifact.web_page(root, out, deps, scripts)
     if found:
         notes.append(f"artifact {found[0]}, gzip: {found[1]}")
         return found[0], "gzip", target

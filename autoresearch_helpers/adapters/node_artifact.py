@@ -26,6 +26,7 @@ TOOLS = (("vite", "dist"), ("react-scripts", "build"), ("next", ".next"), ("webp
          ("typescript", "dist"))
 VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts")
 PAGES = ("index.html", "public/index.html", "src/index.html")  # a web app's page source
+PAGE_TOOLS = ("vite", "react-scripts", "parcel", "webpack")  # they write out_dir/index.html
 NEXT_STATIC = ".next/static/**/*.{js,css}"
 ESM_CONDITIONS = ("import", "module", "default")
 _OUT_DIR = re.compile(r"""\boutDir\s*["']?\s*:\s*["']([^"'$`]+)["']""")
@@ -87,8 +88,13 @@ def library_entry(pkg: dict) -> tuple[str, str] | None:
     return None
 
 
-def web_page(root: Path, out_dir: str) -> tuple[str, str] | None:
-    """(the built page, reason) of a web app: an index.html the build copies to out_dir."""
+def web_page(root: Path, out_dir: str, deps: set[str], scripts: dict) -> tuple[str, str] | None:
+    """(the built page, reason) of a web app: an index.html that a bundler writing pages
+    turns into out_dir/index.html (Angular and others write elsewhere: not guessed)."""
+    build = str(scripts.get("build", ""))
+    if not any(t in deps or re.search(rf"\b{t}\b", build) for t in PAGE_TOOLS) \
+            or "@angular/core" in deps:
+        return None
     for page in PAGES:
         if is_file(root / page):
             return (f"{out_dir}/index.html",

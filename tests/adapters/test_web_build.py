@@ -9,7 +9,7 @@ import json
 import pytest
 
 from conftest import git
-from npm_build import link_node_modules
+from npm_build import build, link_node_modules, skip_unless_slow
 
 pytestmark = pytest.mark.npm
 
@@ -59,3 +59,32 @@ def test_lazy_route_lowers_first_load_js(project_repo, cli):
     assert baseline["sizes"]["output"] == "dist"
     assert lazy["sizes"]["files"] == 2  # index-*.js and index-*.css; not the lazy chunk
     assert git(repo, "log", "-1", "--format=%s") == "experiment: lazy-load the report route"
+
+
+def test_the_recorded_tsup_build_is_what_tsup_writes(project_repo, cli):
+    """tests/fixtures/projects/tsup_library/dist is tsup's output (versions pinned in its
+    package.json); if tsup changes it, record it again: npm install && npm run build there."""
+    repo = project_repo("tsup_library")
+    recorded = {p.name: p.read_bytes() for p in (repo / "dist").iterdir()}
+    for path in (repo / "dist").iterdir():
+        path.unlink()
+    link_node_modules(repo, "tsup_library")
+    build(repo)
+    assert {p.name: p.read_bytes() for p in (repo / "dist").iterdir()} == recorded
+
+
+def test_next_build_measures_static_not_cache(project_repo, cli):
+    """A real `next build` twice: .next/cache grows, the metric does not."""
+    skip_unless_slow()
+    repo = project_repo("next_app_router")
+    link_node_modules(repo, "next_app_router")
+    setup = cli(repo, "setup", "--tag", "next", "--set", "verify_command=", "--json",
+                timeout=600)
+    assert setup.code == 0, setup
+    (repo / "app/page.tsx").write_text((repo / "app/page.tsx").read_text() + "\n")
+    run = cli(repo, "run", "-d", "a blank line", "--json", timeout=600)
+    assert run.code == 0, run
+    baseline, again = _done(repo)
+    assert again["value"] == pytest.approx(baseline["value"], rel=0.01)
+    assert baseline["sizes"]["output"] == ".next/static"
+    assert 50 < baseline["value"] < 500  # KB of gzip JS and CSS, not the megabytes of cache

@@ -157,3 +157,15 @@ def test_verify_command_proposed(make_repo, cli, files, expected):
     repo = make_repo({name: json.dumps(text) if isinstance(text, dict) else text
                       for name, text in {**files, "src/index.ts": "export {}\n"}.items()})
     assert _detect(cli, repo)["verify_command"] == expected
+
+
+@pytest.mark.parametrize("deps, artifact", [({"vite": "^5"}, "dist/index.html"),
+                                            ({"parcel": "^2"}, "dist/index.html"),
+                                            ({"@angular/core": "^18", "webpack": "^5"}, "dist"),
+                                            ({"esbuild": "^0.23"}, "dist")])
+def test_a_page_is_measured_only_where_the_bundler_writes_one(make_repo, cli, deps, artifact):
+    repo = make_repo({"package.json": json.dumps({"scripts": {"build": "x"},
+                                                  "devDependencies": deps}),
+                      "src/index.html": "<script src='main.ts'></script>",
+                      "src/main.ts": "export {}\n"})
+    assert _detect(cli, repo)["artifact"] == artifact
