@@ -4,8 +4,9 @@ An artifact is a file, a folder (every regular file below it; symlinks inside ar
 followed) or a glob (``**`` crosses folders, ``{js,css}`` gives alternatives). An ``.html``
 file means the page's first view: the local JS and CSS files it loads (``<script src>``,
 module or classic, ``<link rel=modulepreload>`` and ``<link rel=stylesheet>``), each counted
-once; scripts those load later (a lazy route's chunk) are not. A page served under a base
-path (``/app/assets/x.js``) finds its files below the page's folder.
+once; scripts those load later (a lazy route's chunk) are not, nor ``nomodule`` scripts
+(legacy bundles a modern browser skips). A page served under a base path
+(``/app/assets/x.js``) finds its files below the page's folder.
 
 ``size`` counts each file ``raw`` (its bytes), ``gzip`` (compressed alone at level 9, as a
 server would send it) or ``brotli`` (needs the Python package brotli). Units are decimal
@@ -121,7 +122,8 @@ class _PageAssets(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = {k: (v or "") for k, v in attrs}
-        if tag == "script" and attrs.get("type", "").lower() in _SCRIPT_TYPES:
+        if tag == "script" and attrs.get("type", "").lower() in _SCRIPT_TYPES \
+                and "nomodule" not in attrs:  # a legacy bundle modern browsers skip
             self.urls.append(attrs.get("src", ""))
         elif tag == "link" and {"stylesheet", "modulepreload"} & set(
                 attrs.get("rel", "").lower().split()):

@@ -24,6 +24,7 @@ PAGE = """<!doctype html><html><head>
 <script src="https://cdn.example.com/analytics.js"></script>
 <script type="application/json" id="data">{"a": 1}</script>
 <script>console.log("inline")</script>
+<script nomodule src="/assets/polyfills-legacy.js"></script>
 </head><body><script defer src="legacy.js?v=2"></script></body></html>"""
 
 
