@@ -87,24 +87,20 @@ def verify_command(root: Path, deps: set[str], scripts: dict, manager: str,
     return "npx tsc -b" if build_mode else "npx tsc --noEmit"
 
 
-def _measured(root: Path, pkg: dict, deps: set[str], scripts: dict, target: str | None,
-              notes: list[str]) -> tuple[str, str | None, str | None]:
-    """(artifact, size, target) of a project with a build: what its users download."""
+def _measured(root: Path, pkg: dict, deps: set[str], scripts: dict,
+              notes: list[str]) -> tuple[str, str | None]:
+    """(artifact, size) of a project with a build: what its users download."""
     if "next" in deps:
-        found = node_artifact.next_router(root)
-        if found:
-            target = found[0]
-            notes.append(f"Next.js {found[2]}: target {target}")
-        notes.append(f"artifact {node_artifact.NEXT_STATIC}: the JS and CSS next build "
+        notes.append(f"artifact {node_artifact.NEXT_STATIC}, gzip: the JS and CSS next build "
                      "writes for the browser (never .next/cache)")
-        return node_artifact.NEXT_STATIC, "gzip", target
+        return node_artifact.NEXT_STATIC, "gzip"
     out, reason = node_artifact.build_output(root, pkg, deps, scripts)
     found = node_artifact.library_entry(pkg) or node_artifact.web_page(root, out, deps, scripts)
     if found:
         notes.append(f"artifact {found[0]}, gzip: {found[1]}")
-        return found[0], "gzip", target
+        return found[0], "gzip"
     notes.append(f"artifact {out}/: {reason}")
-    return out, None, target
+    return out, None
 
 
 def editable_source(root: Path, target: str | None, notes: list[str]) -> list[str] | None:
@@ -179,12 +175,17 @@ class NodeAdapter:
         if pkg.get("workspaces"):
             notes.append("package.json declares workspaces (a monorepo): set target_file and "
                          "run_command for the package to improve")
-        target, more = find_target(root, pkg, notes)
+        router = node_artifact.next_router(root) if "next" in deps else None
+        if router:
+            target, more = router[0], [router[0]]
+            notes.append(f"Next.js {router[2]}: target {target}, its home page")
+        else:
+            target, more = find_target(root, pkg, notes)
         evidence += more
         run, artifact = _run_command(root, scripts, framework, notes)
         size = None
         if run is not None and artifact is None:
-            artifact, size, target = _measured(root, pkg, deps, scripts, target, notes)
+            artifact, size = _measured(root, pkg, deps, scripts, notes)
         verify = verify_command(root, deps, scripts, _manager(root, []), notes)
         editable = editable_source(root, target, notes)
         if run is None:  # nothing to build: the user describes the experiment
