@@ -28,6 +28,18 @@ PRINTED = "printed"  # the last `metric_name: value` line of run.log (or metric_
 ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
 WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
 MEASURES = (PRINTED, ARTIFACT_SIZE, WALL_TIME)
+SIZES = ("raw", "gzip", "brotli")  # how a size metric counts bytes (the `size` key)
+_UNIT_BYTES = {"KB": "1000 bytes", "MB": "1,000,000 bytes", "GB": "10^9 bytes",
+               "KIB": "1024 bytes", "MIB": "1,048,576 bytes", "GIB": "2^30 bytes"}
+
+
+def size_words(artifact: str, size: str | None, unit: str | None) -> str:
+    """'gzip size of the JS and CSS dist/index.html loads on first view, in KB (1000 bytes)'."""
+    unit = unit or "KB"
+    what = (f"the JS and CSS {artifact} loads on first view"
+            if artifact.lower().endswith((".html", ".htm")) else artifact)
+    per = _UNIT_BYTES.get(unit.upper())
+    return f"{size or 'raw'} size of {what}, in {unit}" + (f" ({per})" if per else "")
 
 # What a terminal would act on rather than show: C0 controls, DEL, C1 controls, the bidi
 # embeddings, overrides, isolates and marks, and the Unicode line and paragraph separators.

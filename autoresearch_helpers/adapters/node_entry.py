@@ -6,6 +6,7 @@ mapped back to the source that produced it (src/index.ts), choosing the extensio
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -145,4 +146,28 @@ def fallback_entry(root: Path) -> str | None:
         for ext in SOURCE_EXTS:
             if is_file(root / (base + ext)):
                 return base + ext
+    return None
+
+
+_IMPORT = re.compile(r"""^\s*import\s+(\w+)\s+from\s+['"](\.{1,2}/[^'"]+)['"]""", re.MULTILINE)
+
+
+def mounted_component(root: Path, entry: str) -> str | None:
+    """The local component ``entry`` renders (``import App from './App'`` and ``<App``)."""
+    text = read_text(root / entry) or ""
+    for name, spec in _IMPORT.findall(text):
+        if re.search(rf"<{name}\b", text):
+            base = (PurePosixPath(entry).parent / spec).as_posix()
+            parts: list[str] = []
+            for part in base.split("/"):
+                if part == "..":
+                    if not parts:
+                        return None
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            path = "/".join(parts)
+            for candidate in (path, *(path + ext for ext in SOURCE_EXTS)):
+                if is_file(root / candidate) and candidate.endswith(SOURCE_EXTS):
+                    return candidate
     return None

@@ -30,7 +30,8 @@ def show(value) -> str:
 def to_json(cfg) -> dict:
     return {"type": cfg.type, "root": str(cfg.root),
             "keys": {k: {"value": v, "source": cfg.sources[k]} for k, v in cfg.values.items()},
-            "measure": cfg.measure, "artifact": cfg.artifact, "unit": cfg.unit,
+            "measure": cfg.measure, "artifact": cfg.artifact, "size": cfg.values["size"],
+            "unit": cfg.unit,
             "editable": cfg.editable, "readonly": cfg.readonly}
 
 

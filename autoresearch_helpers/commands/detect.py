@@ -10,7 +10,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.adapters import detection
 from autoresearch_helpers.config import custom
 from autoresearch_helpers.errors import UsageError
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert, size_words
 
 
 def add_arguments(parser) -> None:
@@ -34,7 +34,9 @@ def project_root(path: str | None) -> Path:
 
 
 def metric_line(d) -> str:
-    how = {ARTIFACT_SIZE: f"size of {d.artifact} in {d.unit}",
+    if d.metric_name is None:
+        return "(none proposed: set metric_name)"
+    how = {ARTIFACT_SIZE: size_words(d.artifact or "-", getattr(d, "size", None), d.unit),
            WALL_TIME: f"wall time of the run command in {d.unit}",
            PRINTED: "the last 'name: value' line of run.log"}.get(d.measure, d.measure)
     return f"{d.metric_name} ({d.metric_direction}): {how}"
@@ -44,7 +46,7 @@ def summary_lines(d) -> list[str]:
     return [
         f"type:    {d.type}",
         f"target:  {d.target_file or '(none found: set target_file)'}",
-        f"run:     {d.run_command}",
+        f"run:     {d.run_command or '(none proposed: set run_command)'}",
         f"metric:  {metric_line(d)}",
     ]
 

@@ -185,7 +185,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
     journal.record(root, state, journal.Result(
         number=0, status=KEEP, description="baseline", value=m.value, commit=commit,
         reason="baseline", duration_s=m.duration_s, memory_gb=m.memory_gb,
-        samples=list(m.samples)))
+        samples=list(m.samples), sizes=m.sizes))
     session.save(root, state)
     scope.save_leftover(root, git.status(root)[2])
     if args.json:
@@ -213,6 +213,7 @@ def _calibrated(root, plan: Plan, runs: int | None):
         more = measure(root, plan, runs=(runs or calibrate.CALIBRATION_RUNS) - len(m.samples),
                        verify=False)
         m.add_costs(more.duration_s, more.memory_gb, more.escaped, more.cut_bytes)
+        m.sizes = more.sizes or m.sizes
         m.samples += more.samples
         m.error, m.detail, m.log = more.error, more.detail, more.log
     if not m.error:

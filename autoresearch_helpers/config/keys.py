@@ -17,7 +17,7 @@ from typing import Callable
 
 from autoresearch_helpers.adapters.ml import LOWER_WORDS, metric_direction
 from autoresearch_helpers.config.claude_md import clean_value
-from autoresearch_helpers.vocab import HIGHER, LOWER, parse_direction
+from autoresearch_helpers.vocab import HIGHER, LOWER, SIZES, parse_direction
 
 _DURATION = re.compile(r"([+-]?\d+(?:\.\d*)?|\.\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|"
                        r"h|hr|hrs|hours?)?")
@@ -154,9 +154,6 @@ def coerce_list(raw: object) -> list[str]:
     else:
         raise ValueError("must be file paths (a comma-separated string or a list)")
     return [clean_value(item) for item in items if clean_value(item)]
-
-
-SIZES = ("raw", "gzip", "brotli")
 
 
 def coerce_size(raw: object) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from autoresearch_helpers.adapters.base import Detection
 from autoresearch_helpers.adapters.detection import LOOKED_FOR
-from autoresearch_helpers.config import custom
+from autoresearch_helpers.config import custom, size_metric
 from autoresearch_helpers.config.claude_md import read_claude_md
 from autoresearch_helpers.config.keys import KEYS, guess_direction, suggest
 from autoresearch_helpers.config.lookalike import odd_characters, skeleton, visible
@@ -36,14 +36,17 @@ class Config:
     values: dict  # key -> typed value (None when unset); every key of KEYS
     sources: dict  # key -> where the value came from
     detection: object = None  # the Detection that gave the defaults, or None
-    measure: str = PRINTED
-    artifact: str | None = None
+    measure: str = PRINTED  # config/size_metric.py
     unit: str | None = None
     editable: list = field(default_factory=list)  # target_file + editable_files
     readonly: list = field(default_factory=list)
 
     def __getitem__(self, key: str):
         return self.values[key]
+
+    @property
+    def artifact(self) -> str | None:
+        return self.values.get("artifact")
 
     @property
     def type(self) -> str:
@@ -66,9 +69,10 @@ class Config:
             det = Detection(**{k: v for k, v in det.items() if k in known})
         values = {key: spec.default for key, spec in KEYS.items()}
         values.update(data.get("values") or {})
+        values["artifact"] = values["artifact"] or data.get("artifact")  # before it was a key
         return cls(root=Path(root), values=values, sources=dict(data.get("sources") or {}),
                    detection=det, measure=data.get("measure") or PRINTED,
-                   artifact=data.get("artifact"), unit=data.get("unit"),
+                   unit=data.get("unit"),
                    editable=list(data.get("editable") or []),
                    readonly=list(data.get("readonly") or []))
 
@@ -114,7 +118,7 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
     if detection is not None and detection.type != "custom":  # custom: the sources say it all
         where = f"adapter {detection.type} ({', '.join(detection.evidence)})"
         for key in ("target_file", "run_command", "metric_name", "metric_direction",
-                    "time_budget", "editable_files", "verify_command"):
+                    "time_budget", "editable_files", "verify_command", "artifact", "size"):
             value = getattr(detection, key, None)
             if value is not None:
                 values[key], sources[key] = value, where
@@ -130,15 +134,9 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
     _require(values, sources, detection, no_match)
     _check_repeats(values, sources, winners)
     editable, readonly = _check_paths(root, given_root, values, sources, winners)
-
-    measure, artifact, unit = PRINTED, None, None
-    if (detection is not None and values["metric_parse"] is None
-            and values["metric_name"] == detection.metric_name):
-        measure = getattr(detection, "measure", PRINTED) or PRINTED
-        artifact, unit = getattr(detection, "artifact", None), getattr(detection, "unit", None)
+    measure, unit = size_metric.settle(values, sources, winners, detection)
     return Config(root=root, values=values, sources=sources, detection=detection,
-                  measure=measure, artifact=artifact, unit=unit, editable=editable,
-                  readonly=readonly)
+                  measure=measure, unit=unit, editable=editable, readonly=readonly)
 
 
 def _detect(root: Path):
@@ -189,8 +187,8 @@ def _require(values, sources, detection, no_match) -> None:
     missing = [k for k in ("target_file", "run_command", "metric_name") if values[k] is None]
     if not missing:
         return
-    section = "\n".join(f"    - {k}: {KEYS[k].example}" for k in
-                        ("target_file", "run_command", "metric_name", "metric_direction"))
+    keys = ("target_file", "run_command", "metric_name", "metric_direction")
+    section = "\n".join(f"    - {k}: {KEYS[k].example}" for k in keys)
     if detection is None:
         why = (no_match or "no project type was detected").splitlines()[0]
         raise ConfigError(
@@ -198,9 +196,17 @@ def _require(values, sources, detection, no_match) -> None:
             f"add an autoresearch section to CLAUDE.md:\n\n    ## autoresearch\n{section}\n",
             source="CLAUDE.md", key=missing[0],
             example=f"--set {missing[0]}={KEYS[missing[0]].example} for one run")
+    why = "".join(f"; {n}" for n in detection.notes if any(k in n for k in missing))
+    if missing == ["target_file"]:
+        tell = "; set it in the autoresearch section of CLAUDE.md"
+    else:  # no experiment to run: what the adapter found, and what to fill in
+        tell = ". Describe the experiment in the autoresearch section of CLAUDE.md:\n\n" \
+               "    ## autoresearch\n" + "\n".join(
+                   f"    - {k}: {f'<{KEYS[k].meaning}>' if values[k] is None else values[k]}"
+                   for k in keys) + "\n"
     raise ConfigError(
-        f"the {detection.type} adapter found no {', '.join(missing)}; set it in the "
-        f"autoresearch section of CLAUDE.md", source="CLAUDE.md", key=missing[0],
+        f"the {detection.type} adapter found no {' and no '.join(missing)}{why}{tell}",
+        source="CLAUDE.md", key=missing[0],
         example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
 
 

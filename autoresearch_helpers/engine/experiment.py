@@ -178,7 +178,7 @@ def _evaluate(root, out: Outcome) -> None:
         out.error, out.detail = "interrupted", "the experiment was interrupted"
         _finish(root, out)
         raise
-    out.duration_s, out.memory_gb = m.duration_s, m.memory_gb
+    out.duration_s, out.memory_gb, out.sizes = m.duration_s, m.memory_gb, m.sizes
     if m.escaped:
         out.notes.append(f"note: killed {fmt_count(m.escaped, 'process', 'processes')} of the "
                          "run that had left its process group, as it ended")

@@ -25,16 +25,20 @@ class Plan:
     metric_parse: str | None = None
     artifact: str | None = None
     unit: str | None = None
+    size: str | None = None  # a size metric: raw, gzip or brotli (engine/sizes.py)
     verify_command: str | None = None
 
     @classmethod
     def from_config(cls, frozen: dict) -> "Plan":
-        """From Config.to_dict(): its ``values`` and the adapter's measure, artifact, unit."""
+        """From Config.to_dict(): its ``values``, the measure and the unit (a session set up
+        before ``artifact`` was a key has it beside the values)."""
         v = frozen["values"]
         return cls(run_command=v["run_command"], metric_name=v["metric_name"],
                    time_budget=float(v["time_budget"]), measure=frozen.get("measure") or PRINTED,
-                   metric_parse=v.get("metric_parse"), artifact=frozen.get("artifact"),
-                   unit=frozen.get("unit"), verify_command=v.get("verify_command"))
+                   metric_parse=v.get("metric_parse"),
+                   artifact=v.get("artifact") or frozen.get("artifact"),
+                   unit=frozen.get("unit"), size=v.get("size"),
+                   verify_command=v.get("verify_command"))
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Measurement:
     memory_gb: float | None = None
     escaped: int = 0  # processes that had left the run's group, killed at its end
     cut_bytes: int = 0  # output cut from the middle of the logs (engine/capture.py)
+    sizes: dict | None = None  # a size metric: what its last run counted (sizes.Size.summary)
 
     @property
     def value(self) -> float | None:
@@ -82,14 +87,16 @@ def measure(root, plan: Plan, *, runs: int = 1, verify: bool = True, on_start=No
                           "was killed" if code == "timeout" else
                           f"run_command exited with status {code[5:]}: {plan.run_command}")
             return out
+        details: dict = {}
         try:
             out.samples.append(metrics.measure(
                 root, metric_name=plan.metric_name, measure=plan.measure,
                 metric_parse=plan.metric_parse, artifact=plan.artifact, unit=plan.unit,
-                run_result=result, log_path=log_path))
+                size=plan.size, run_result=result, log_path=log_path, details=details))
         except MetricError as exc:
             out.error, out.detail = exc.code, str(exc)
             return out
+        out.sizes = details.get("sizes", out.sizes)
     if verify:
         run_verify(root, plan, out, on_start=on_start, marker=marker)
     return out

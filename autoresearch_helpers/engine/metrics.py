@@ -36,13 +36,12 @@ A metric_parse command must print exactly one number in the same grammar and not
 
 from __future__ import annotations
 
-import glob
 import math
 import os
 import re
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import process, runlog
+from autoresearch_helpers.engine import process, runlog, sizes
 from autoresearch_helpers.errors import MetricError
 from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME
 
@@ -57,10 +56,6 @@ HEX_RE = re.compile(r"[a-fA-FxX]{2,}")  # 12abc, 0xff (a number's letters, not a
 HEX_UNITS = frozenset({"dB"})
 NAME_RE = r"""(?<![\w./])(?<!\w-){name}(?![\w.])['"]?\s*[:=][ \t]*"""
 
-# sizes: KB, MB and GB are decimal (1000 bytes, as bundle_kb and apk_mb say); KiB, MiB
-# and GiB binary (1024 bytes); any case
-UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3,
-         "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
 TIME_UNITS = {None: 1, "s": 1, "ms": 1000, "min": 1 / 60}
 PARSE_TIMEOUT = 60  # seconds a metric_parse command may take
 
@@ -187,43 +182,17 @@ def parse_command(cmd: str, cwd, timeout: float = PARSE_TIMEOUT) -> float:
 
 # --- sizes and times --------------------------------------------------------------------
 
-def _tree_bytes(path: str) -> int:
-    """A file's size, or the regular files under a folder (symlinks inside are not followed)."""
-    if not os.path.isdir(path):
-        return os.stat(path).st_size
-    total = 0
-    for folder, _, files in os.walk(path):
-        for name in files:
-            full = os.path.join(folder, name)
-            if not os.path.islink(full):
-                total += os.lstat(full).st_size
-    return total
-
-
-def artifact_size(root, pattern: str, unit: str) -> float:
-    """Size of ``root/pattern`` (a file, a folder, or a glob's matches) in ``unit`` (KB,
-    MB…: UNITS)."""
-    factor = {k.upper(): v for k, v in UNITS.items()}.get(unit.upper()) if unit else None
-    if factor is None:
-        raise ValueError(f"unknown size unit {unit!r}; use one of {', '.join(UNITS)}")
-    root = os.fspath(root)
-    if glob.has_magic(pattern):
-        found = [os.path.join(root, p) for p in glob.glob(pattern, root_dir=root, recursive=True)]
-        if not found:
-            raise MetricError("metric_missing", f"no file matches the artifact {pattern!r} "
-                                                f"under {root}: did the build write it?")
-    else:
-        found = [os.path.join(root, pattern)]
-        if not os.path.exists(found[0]):
-            raise MetricError("metric_missing", f"artifact {found[0]} does not exist: "
-                                                "did the build write it?")
-    return sum(_tree_bytes(p) for p in found) / factor
+def artifact_size(root, pattern: str, unit: str, size: str = "raw") -> float:
+    """Size of ``root/pattern`` (a file, a folder, a glob's matches, or the first view of
+    an .html page) in ``unit`` (KB, MB…: sizes.UNITS), counted ``size`` (engine/sizes.py)."""
+    return sizes.measure(root, pattern, unit, size).value
 
 
 def measure(root, *, metric_name: str, measure: str, metric_parse: str | None = None,
-            artifact: str | None = None, unit: str | None = None, run_result=None,
-            log_path=None) -> float:
-    """The metric of the run that just ended; metric_parse, when set, always wins."""
+            artifact: str | None = None, unit: str | None = None, size: str | None = None,
+            run_result=None, log_path=None, details: dict | None = None) -> float:
+    """The metric of the run that just ended; metric_parse, when set, always wins. A size
+    measure puts what it counted into ``details["sizes"]`` (sizes.Size.summary)."""
     if metric_parse:
         return parse_command(metric_parse, root)
     if measure == PRINTED:
@@ -231,7 +200,10 @@ def measure(root, *, metric_name: str, measure: str, metric_parse: str | None = 
     if measure == ARTIFACT_SIZE:
         if not artifact:
             raise MetricError("metric_missing", f"no artifact is configured for {metric_name}")
-        return artifact_size(root, artifact, unit or "KB")
+        found = sizes.measure(root, artifact, unit or "KB", size or "raw")
+        if details is not None:
+            details["sizes"] = found.summary(size or "raw")
+        return found.value
     if measure == WALL_TIME:
         if run_result is None:
             raise ValueError("wall_time needs the run's result")

@@ -42,6 +42,8 @@ def measure_paired(root, plan: Plan, trial: Trial, *, best: str, candidate: str,
             tree = champion.prepare(root, best, candidate)
             one = measure(tree, plan, verify=False, on_start=on_start, marker=marker)
         out.add_costs(one.duration_s, one.memory_gb, one.escaped, one.cut_bytes)
+        if side == CANDIDATE:
+            out.sizes = one.sizes or out.sizes
         if one.error:
             if side == CANDIDATE:
                 out.error, out.detail, out.log = one.error, one.detail, one.log

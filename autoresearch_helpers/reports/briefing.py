@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from autoresearch_helpers.store.session import State
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert, size_words
 
 MAX_LINES = 60  # of the instructions shown; the rest is named, not printed
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "hidden_files", "run_command",
@@ -29,7 +29,7 @@ def metric_source(config: dict) -> str:
     """Where the metric's value comes from, in words."""
     measure, values = config.get("measure") or PRINTED, _values(config)
     if measure == ARTIFACT_SIZE:
-        return f"size of {config.get('artifact')} in {config.get('unit') or 'KB'}"
+        return size_words(config.get("artifact") or "-", values.get("size"), config.get("unit"))
     if measure == WALL_TIME:
         return "wall time of run_command, measured by autoresearch"
     if values.get("metric_parse"):

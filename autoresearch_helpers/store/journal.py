@@ -37,6 +37,7 @@ class Result:
     samples: list[float] = field(default_factory=list)
     champion_samples: list[float] = field(default_factory=list)  # the paired runs beside
     interval: list[float] | None = None  # noisy metric: of value - prev, as decided
+    sizes: dict | None = None  # a size metric: what was counted (engine/sizes.py)
 
     @property
     def delta(self) -> float | None:
@@ -65,6 +66,8 @@ def details(state: State, r: Result) -> dict:
         out["champion_samples"] = list(r.champion_samples)
     if r.interval is not None:
         out["interval"] = list(r.interval)
+    if r.sizes:
+        out["sizes"] = dict(r.sizes)
     return out
 
 

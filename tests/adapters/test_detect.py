@@ -25,7 +25,10 @@ EXPECTED = {
     "vite_react_app": ("node", "src/main.tsx", "npm run build", "bundle_kb", L),
     "ts_library_dist": ("node", "src/index.ts", "npm run build", "bundle_kb", L),
     "node_exports_map": ("node", "src/index.ts", "npm run build", "bundle_kb", L),
-    "node_cli_bin": ("node", "bin/greet.js", "npm run build", "bundle_kb", L),
+    "node_cli_bin": ("node", "bin/greet.js", None, None, None),  # no build: nothing to measure
+    "express_api": ("node", "src/server.js", None, None, None),
+    "tsup_library": ("node", "src/index.ts", "npm run build", "bundle_kb", L),
+    "next_app_router": ("node", "app/page.tsx", "npm run build", "bundle_kb", L),
     "cra_app": ("node", "src/index.js", "npm run build", "bundle_kb", L),
     "karpathy_ml": ("ml", "train.py", "python train.py", "val_bpb", L),
     "sklearn_script": ("ml", "train.py", "python train.py", "accuracy", H),
@@ -41,9 +44,10 @@ MEASURES = {
     "kotlin_gradle_multimodule": ("wall_time", None, "s",
                                   ["settings.gradle.kts", "app/build.gradle.kts", "gradlew"], []),
     "maven_app": ("wall_time", None, "s", ["pom.xml"], []),
-    "vite_react_app": ("artifact_size", "dist", "KB", ["package.json", "index.html"], []),
-    "ts_library_dist": ("artifact_size", "dist", "KB", ["package.json"], []),
-    "cra_app": ("artifact_size", "build", "KB", ["package.json"], []),
+    "vite_react_app": ("artifact_size", "dist/index.html", "KB", ["package.json", "index.html"],
+                       []),
+    "ts_library_dist": ("artifact_size", "dist/index.js", "KB", ["package.json"], []),
+    "cra_app": ("artifact_size", "build/index.html", "KB", ["package.json"], []),
     "karpathy_ml": ("printed", None, None, ["train.py", "prepare.py"], []),
     "jax_uv": ("printed", None, None, ["train.py", "uv.lock"], []),
 }
@@ -93,8 +97,8 @@ def test_explain_flutter_lists_android_gradle(project_repo, cli):
         "type:    flutter",
         "target:  lib/main.dart",
         "run:     flutter build apk --release",
-        "metric:  apk_mb (lower_is_better): size of "
-        "build/app/outputs/flutter-apk/app-release.apk in MB",
+        "metric:  apk_mb (lower_is_better): raw size of "
+        "build/app/outputs/flutter-apk/app-release.apk, in MB (1,000,000 bytes)",
     ]
     assert "decided by: pubspec.yaml, lib/main.dart" in lines
     assert "  - pubspec.yaml depends on the flutter sdk" in lines

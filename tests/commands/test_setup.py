@@ -114,8 +114,9 @@ def test_a_bundle_size_is_in_kb_of_1000_bytes(make_repo, cli):
     repo = make_repo({"package.json": '{"main": "dist/index.js", "scripts": {"build": "x"}}',
                       "src/index.js": "export const a = 1;\n", "build.py": BUILD,
                       ".gitignore": "dist/\n",
-                      "CLAUDE.md": "## autoresearch\n- run_command: python3 build.py\n"})
-    assert "measure: size of dist in KB" in cli(repo, "config").out
+                      "CLAUDE.md": "## autoresearch\n- run_command: python3 build.py\n"
+                                   "- size: raw\n"})
+    assert "measure: raw size of dist/index.js, in KB (1000 bytes)" in cli(repo, "config").out
     result = cli(repo, "setup", "--tag", "t1")
     assert result.code == 0, result
     assert "baseline: bundle_kb = 2 at " in result.out  # 2000 bytes, not 1.95312 KiB
