@@ -1,5 +1,5 @@
-"""One measurement of a tree as it is: run_command (``runs`` times), the metric, then
-verify_command. Shared by the baseline (setup), every experiment (run) and the champion's
+"""One measurement of a tree as it is: run_command (``runs`` times), guard_pattern and the
+metric after each run, then verify_command. Shared by the baseline (setup), every experiment (run) and the champion's
 runs beside it (engine/paired.py)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import metrics, process
+from autoresearch_helpers.engine import guard, metrics, process
 from autoresearch_helpers.errors import MetricError
 from autoresearch_helpers.vocab import PRINTED
 
@@ -26,6 +26,7 @@ class Plan:
     artifact: str | None = None
     unit: str | None = None
     verify_command: str | None = None
+    guard_pattern: str | None = None  # found in run.log: the run is verify_failed
 
     @classmethod
     def from_config(cls, frozen: dict) -> "Plan":
@@ -34,7 +35,8 @@ class Plan:
         return cls(run_command=v["run_command"], metric_name=v["metric_name"],
                    time_budget=float(v["time_budget"]), measure=frozen.get("measure") or PRINTED,
                    metric_parse=v.get("metric_parse"), artifact=frozen.get("artifact"),
-                   unit=frozen.get("unit"), verify_command=v.get("verify_command"))
+                   unit=frozen.get("unit"), verify_command=v.get("verify_command"),
+                   guard_pattern=v.get("guard_pattern"))
 
 
 @dataclass
@@ -81,6 +83,10 @@ def measure(root, plan: Plan, *, runs: int = 1, verify: bool = True, on_start=No
             out.detail = (f"the run took longer than time_budget ({plan.time_budget:g} s) and "
                           "was killed" if code == "timeout" else
                           f"run_command exited with status {code[5:]}: {plan.run_command}")
+            return out
+        guarded = guard.matched(plan.guard_pattern, log_path)  # before the metric is trusted
+        if guarded:
+            out.error, out.detail = guard.CRASH_CODE, guarded
             return out
         try:
             out.samples.append(metrics.measure(

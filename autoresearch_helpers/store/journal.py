@@ -37,6 +37,8 @@ class Result:
     samples: list[float] = field(default_factory=list)
     champion_samples: list[float] = field(default_factory=list)  # the paired runs beside
     interval: list[float] | None = None  # noisy metric: of value - prev, as decided
+    holdout: float | None = None  # the held-out check's value (engine/holdout.py)
+    holdout_prev: float | None = None  # the champion's held-out value it was compared with
 
     @property
     def delta(self) -> float | None:
@@ -65,6 +67,8 @@ def details(state: State, r: Result) -> dict:
         out["champion_samples"] = list(r.champion_samples)
     if r.interval is not None:
         out["interval"] = list(r.interval)
+    if r.holdout is not None:
+        out["holdout"], out["holdout_prev"] = r.holdout, r.holdout_prev
     return out
 
 
