@@ -16,7 +16,7 @@ import re
 
 from autoresearch_helpers.engine.runlog import clean_line
 
-CRASH_CODE = "verify_failed"
+CRASH_CODE = "verify_failed"  # a failed correctness gate: guard_pattern or verify_command
 SHOWN = 200  # characters of the matching line in the detail
 
 

@@ -111,6 +111,6 @@ def run_verify(root, plan: Plan, out: Measurement, *, on_start=None,
         out.escaped += result.escaped
         code = process.error_code(result)
         if code:
-            out.error = "verify_failed"
+            out.error = guard.CRASH_CODE
             out.detail = f"verify_command failed ({code}): {plan.verify_command}"
             out.log = paths.VERIFY_LOG
