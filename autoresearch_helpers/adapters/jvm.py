@@ -3,9 +3,10 @@
 The target is the main class file: the one the build names (application mainClass,
 mainClassName, a jar manifest, pom.xml mainClass/start-class), else the one file with a main
 function under src/main. When the project or one of its modules has a src/test folder, its
-tests are the proposed correctness gate (verify_command): ``./gradlew test`` (``gradle test``
-without a wrapper), ``mvn -q test`` (``./mvnw -q test`` with one). The android/ folder of a Flutter or React Native app matches with
-a low score, so that the app's real type wins and --explain can still list it.
+tests are the proposed correctness gate (verify_command): ``./gradlew test`` (``gradle
+test`` without a wrapper), ``mvn -q test`` (``./mvnw -q test`` with one). The android/
+folder of a Flutter or React Native app matches with a low score, so that the app's real
+type wins and --explain can still list it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One measurement of a tree as it is: run_command (``runs`` times), guard_pattern and the
-metric after each run, then verify_command. Shared by the baseline (setup), every experiment (run) and the champion's
-runs beside it (engine/paired.py)."""
+metric after each run, then verify_command. Shared by the baseline (setup), every
+experiment (run) and the champion's runs beside it (engine/paired.py)."""
 
 from __future__ import annotations
 

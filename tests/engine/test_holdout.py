@@ -224,3 +224,12 @@ def test_a_kill_during_the_held_out_check_keeps_the_old_champion(make_repo, cli)
     assert "experiment 2: KEEP (improved)" in result.out
     assert [e["details"]["status"] for e in done_events(repo)] == ["keep", "crash", "keep"]
     assert [e["action"] for e in jsonl(repo)].count("experiment_done") == 3
+
+
+def test_a_holdout_past_the_time_budget_is_a_crash(make_repo, cli):
+    repo, _ = holdout_repo(make_repo, cli, extra="- time_budget: 3\n")
+    started = time.monotonic()
+    result = run(repo, cli, model(2.5, body=SLOW_HOLDOUT), "slow on unseen data")
+    assert "CRASH (holdout_failed) · holdout_command failed (timeout)" in result.out, result
+    assert time.monotonic() - started < 60  # the budget and its grace, not 300 s
+    assert state(repo)["champion"]["holdout"] == 8.0
