@@ -32,7 +32,8 @@ from autoresearch_helpers.vocab import CRASH, DISCARD, KEEP, is_better, typed
 
 REGRESSED = "held-out check regressed"
 CRASH_CODE = "holdout_failed"
-UNSEEN = f"its output is in {paths.HOLDOUT_LOG}, not shown: the agent never sees it"
+UNSEEN = (f"its output is in {paths.HOLDOUT_LOG}, not shown (the held-out evaluation stays "
+          "unseen)")
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import git
 from engine_project import EXP, done_events, edit, jsonl, project, tsv_rows
 
@@ -88,12 +90,13 @@ def test_guard_pattern_checks_every_run_of_a_paired_experiment(make_repo, cli):
     assert "correct: no" in out["detail"]
 
 
-def test_a_discard_worse_than_the_baseline_shows_the_log(session_repo, cli):
+@pytest.mark.parametrize("direction, scored", [("higher_is_better", 0), ("lower_is_better", 1e9)])
+def test_a_discard_worse_than_the_baseline_shows_the_log(session_repo, cli, direction, scored):
     # a harness that catches every exception and scores it as the worst value
     harness = ("import traceback\ntry:\n    VALUE = 1 / 0  # a good idea with a typo\n"
-               "except Exception:\n    traceback.print_exc()\n    VALUE = 1e9\n"
+               f"except Exception:\n    traceback.print_exc()\n    VALUE = {scored}\n"
                "print('score:', VALUE)\n")
-    repo = session_repo()
+    repo = session_repo(extra=f"- metric_direction: {direction}\n")
     edit(repo, text=harness)
     result = cli(repo, "run", "-d", "good idea, typo")
     assert result.out.startswith("experiment 1: DISCARD (not better)"), result
