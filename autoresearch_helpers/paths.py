@@ -14,6 +14,7 @@ JSONL_REL = ".claude/logs/autoresearch.jsonl"  # one JSON event per line
 RUN_LOG = "run.log"  # the output of the last run
 STATE_DIR = ".autoresearch"  # session state, lock, stop request, rejected changes
 VERIFY_LOG = f"{STATE_DIR}/verify.log"
+HOLDOUT_LOG = f"{STATE_DIR}/holdout.log"  # the held-out check's output, never shown
 OWN_FILES = (TSV_NAME, RUN_LOG, ".claude/logs/", f"{STATE_DIR}/")
 
 

@@ -1,7 +1,8 @@
 """The Flutter adapter: an app whose release APK the loop shrinks.
 
 A Flutter app also holds android/*.gradle (and often a package.json for tooling), so this
-adapter scores above the jvm and node adapters.
+adapter scores above the jvm and node adapters. With a test/ folder, ``flutter test`` is the
+proposed correctness gate (verify_command).
 """
 
 from __future__ import annotations
@@ -69,11 +70,15 @@ class FlutterAdapter:
                          "(part of the Flutter app, not separate projects)")
         if "android" not in platforms:
             notes.append("no android/ folder: `flutter create --platforms=android .` adds one")
+        verify = "flutter test" if (root / "test").is_dir() else None
+        notes.append("verify_command flutter test: tests in test/" if verify else
+                     "no test/ folder: no verify_command proposed")
         return Detection(
             type="flutter", evidence=evidence, target_file=target,
             run_command="flutter build apk --release", metric_name="apk_mb",
             metric_direction=LOWER, measure=ARTIFACT_SIZE, artifact=APK, unit="MB",
-            time_budget=900, score=score, notes=notes + ["time budget 900 s: a release build is slow"])
+            time_budget=900, score=score, verify_command=verify,
+            notes=notes + ["time budget 900 s: a release build is slow"])
 
 
 ADAPTER = FlutterAdapter()

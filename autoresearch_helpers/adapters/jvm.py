@@ -2,8 +2,11 @@
 
 The target is the main class file: the one the build names (application mainClass,
 mainClassName, a jar manifest, pom.xml mainClass/start-class), else the one file with a main
-function under src/main. The android/ folder of a Flutter or React Native app matches with
-a low score, so that the app's real type wins and --explain can still list it.
+function under src/main. When the project or one of its modules has a src/test folder, its
+tests are the proposed correctness gate (verify_command): ``./gradlew test`` (``gradle
+test`` without a wrapper), ``mvn -q test`` (``./mvnw -q test`` with one). The android/
+folder of a Flutter or React Native app matches with a low score, so that the app's real
+type wins and --explain can still list it.
 """
 
 from __future__ import annotations
@@ -79,11 +82,14 @@ def _gradle(root: Path, base: str) -> Detection:
             declared.append((build_file, module, class_name))
     target = _pick_target(root, declared, [base, *modules], notes, evidence)
     wrapper = is_file(root / (p + "gradlew"))
-    run = "./gradlew build -x test" if wrapper else "gradle build -x test"
+    gradle = "./gradlew" if wrapper else "gradle"
+    run = f"{gradle} build -x test"
+    verify = _tests_gate(root, [base, *modules], f"{gradle} test", notes)
     if wrapper:
         evidence.append(p + "gradlew")
     if base:
         run = f"cd {base} && {run}"
+        verify = verify and f"cd {base} && {verify}"
         notes.append(f"{base}/ holds a Gradle build inside another kind of project")
     if not base and is_file(root / "pom.xml"):
         notes.append("pom.xml also present: Gradle chosen (set run_command for Maven)")
@@ -91,6 +97,7 @@ def _gradle(root: Path, base: str) -> Detection:
         type="gradle", evidence=evidence, target_file=target, run_command=run,
         metric_name="build_time_s", metric_direction=LOWER, measure=WALL_TIME, artifact=None,
         unit="s", time_budget=600, score=ANDROID_SCORE if base else ROOT_SCORE,
+        verify_command=verify,
         notes=notes + ["time budget 600 s: a cold build takes minutes"])
 
 
@@ -112,12 +119,23 @@ def _maven(root: Path) -> Detection:
     wrapper = is_file(root / "mvnw")
     if wrapper:
         evidence.append("mvnw")
-    run = f"{'./mvnw' if wrapper else 'mvn'} -q package -DskipTests"
+    mvn = "./mvnw" if wrapper else "mvn"
+    run = f"{mvn} -q package -DskipTests"
+    verify = _tests_gate(root, ["", *modules], f"{mvn} -q test", notes)
     return Detection(
         type="maven", evidence=evidence, target_file=target, run_command=run,
         metric_name="build_time_s", metric_direction=LOWER, measure=WALL_TIME, artifact=None,
-        unit="s", time_budget=600, score=ROOT_SCORE,
+        unit="s", time_budget=600, score=ROOT_SCORE, verify_command=verify,
         notes=notes + ["time budget 600 s: a cold build takes minutes"])
+
+
+def _tests_gate(root: Path, modules: list[str], command: str, notes: list[str]) -> str | None:
+    """``command`` when a module (the project's folder "", or a subproject) has src/test."""
+    found = next((f"{_prefix(m)}src/test" for m in modules
+                  if (root / _prefix(m) / "src" / "test").is_dir()), None)
+    notes.append(f"verify_command {command}: tests in {found}/" if found else
+                 "no src/test folder: no verify_command proposed")
+    return command if found else None
 
 
 def _has_gradle(root: Path, base: str) -> bool:

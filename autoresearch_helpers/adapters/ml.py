@@ -1,5 +1,8 @@
 """The ML adapter: a training script (karpathy-style train.py + prepare.py, or a train.py
-that imports an ML library) whose printed metric the loop improves."""
+that imports an ML library) whose printed metric the loop improves. When the repository
+has tests (a tests/ folder, or test_*.py files at its top) and pytest (on PATH, or named
+by requirements*.txt, pyproject.toml, setup.cfg, tox.ini or pytest.ini), ``pytest -x -q``
+is the proposed correctness gate (verify_command)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ HIGHER_WORDS = frozenset({"accuracy", "acc", "f1", "auc", "roc", "precision", "r
 METRIC_WORDS = LOWER_WORDS | HIGHER_WORDS
 VALIDATION_WORDS = frozenset({"val", "valid", "validation", "eval", "test", "dev", "holdout"})
 DEFAULT_METRIC = "val_bpb"
+PYTEST_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini")  # may name pytest
+_PYTEST = re.compile(r"(?<![\w-])pytest(?![\w-])", re.IGNORECASE)
 
 # `name:` or `name=` at the end of a literal piece, or followed by a value or placeholder.
 _LABEL = re.compile(r"([A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*)\s*([:=])\s*(?=$|[{%\d\s-])")
@@ -120,6 +125,41 @@ def imported_ml_libraries(source: str) -> list[str] | None:
     return found
 
 
+def _has_tests(root: Path) -> str | None:
+    """Where the repository's tests are (``tests/``, or a top-level test_*.py), or None."""
+    try:
+        if (root / "tests").is_dir():
+            return "tests/"
+        return next((p.name for p in sorted(root.glob("test_*.py")) if is_file(p)), None)
+    except OSError:
+        return None
+
+
+def _names_pytest(root: Path) -> str | None:
+    """The file that names pytest (a requirements file, the project's configuration), or
+    "PATH" when it is installed there, or None."""
+    try:
+        requirements = sorted(p.name for p in root.glob("requirements*.txt"))
+    except OSError:
+        requirements = []
+    for name in (*requirements, *PYTEST_FILES):
+        if _PYTEST.search(read_text(root / name) or ""):
+            return name
+    return "PATH" if shutil.which("pytest") else None
+
+
+def pytest_gate(root: Path, uv: bool) -> tuple[str | None, str]:
+    """(the verify_command proposed, or None; a note saying why)."""
+    tests, named = _has_tests(root), _names_pytest(root)
+    if not tests:
+        return None, "no tests/ folder nor test_*.py: no verify_command proposed"
+    if not named:
+        return None, (f"{tests} found, but pytest is neither on PATH nor a requirement: "
+                      "no verify_command proposed")
+    command = "uv run pytest -x -q" if uv else "pytest -x -q"
+    return command, f"verify_command {command}: tests in {tests}, pytest in {named}"
+
+
 class MLAdapter:
     name = "ml"
 
@@ -157,10 +197,12 @@ class MLAdapter:
             evidence.append("uv.lock")
             notes.append("uv.lock present: run through uv")
         notes.append("time budget 600 s: a training run takes minutes")
+        verify, why = pytest_gate(root, uv="uv.lock" in evidence)
+        notes.append(why)
         return Detection(
             type="ml", evidence=evidence, target_file="train.py", run_command=run,
             metric_name=metric, metric_direction=metric_direction(metric), measure=PRINTED,
-            artifact=None, unit=None, time_budget=600,
+            artifact=None, unit=None, time_budget=600, verify_command=verify,
             score=60 if has_prepare else 55, notes=notes)
 
 

@@ -48,7 +48,7 @@ def summary_lines(d) -> list[str]:
         f"target:  {d.target_file or '(none found: set target_file)'}",
         f"run:     {d.run_command or '(none proposed: set run_command)'}",
         f"metric:  {metric_line(d)}",
-    ]
+    ] + ([f"verify:  {d.verify_command}"] if getattr(d, "verify_command", None) else [])
 
 
 def explain_lines(resolution) -> list[str]:

@@ -6,12 +6,14 @@ import json
 import os
 
 from autoresearch_helpers import paths
+from autoresearch_helpers.engine import holdout
 from autoresearch_helpers.engine.experiment import Outcome, load_active, run_experiment
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.store import lock, logs, session
 from autoresearch_helpers.vocab import (
-    CRASH, KEEP, fmt_count, fmt_counts, fmt_decided_by, fmt_delta, fmt_value, inert, short, typed)
+    CRASH, DISCARD, KEEP, fmt_count, fmt_counts, fmt_decided_by, fmt_delta, fmt_value, inert,
+    is_better, short, typed)
 
 TAIL_LINES = 30
 
@@ -48,7 +50,22 @@ def as_json(root, o: Outcome) -> dict:
             "memory_gb": o.memory_gb, "stop_requested": session.stop_requested(root),
             "p_value": o.p_value, "interval": o.interval, "samples": o.samples,
             "champion_samples": o.champion_samples,
-            "notes": o.notes}
+            **_held_out(o), "notes": o.notes}
+
+
+def _held_out(o: Outcome) -> dict:
+    """The held-out values, shown only when the check turned a keep into a discard."""
+    shown = o.reason == holdout.REGRESSED
+    return {"holdout": o.holdout if shown else None,
+            "holdout_prev": o.holdout_prev if shown else None}
+
+
+def _worse_than_baseline(o: Outcome) -> bool:
+    """A discard worse than the baseline: often a bug (a harness that scores an exception
+    0), so its log is shown as a crash's is."""
+    base = o.state.baseline
+    return (o.status == DISCARD and o.value is not None and base is not None
+            and is_better(o.state.direction, base.value, o.value))
 
 
 def outcome_lines(root, o: Outcome) -> list[str]:
@@ -66,6 +83,9 @@ def outcome_lines(root, o: Outcome) -> list[str]:
     evidence = fmt_decided_by(o.interval, o.p_value, len(o.champion_samples), o.reason)
     if evidence:
         head += f" · {evidence}"
+    if _held_out(o)["holdout"] is not None:
+        head += (f" · held-out {holdout.metric(state.config['values'])} "
+                 f"{fmt_value(o.holdout)} vs {fmt_value(o.holdout_prev)} for the best")
     if o.status != KEEP:
         head += "; reverted to the best commit"
     lines.append(head)
@@ -79,10 +99,12 @@ def outcome_lines(root, o: Outcome) -> list[str]:
         lines.append(f"the change was saved under {o.saved}/ (to bring it back: git apply "
                      f"{o.saved}/change.patch, and copy back what is under {o.saved}/files/)")
     lines = [inert(line) for line in lines]
-    if not o.violations and o.status == CRASH and o.log:
-        text = tail(os.path.join(root, o.log), lines=TAIL_LINES)  # inert already, tabs kept
+    log = o.log if o.status == CRASH else paths.RUN_LOG if _worse_than_baseline(o) else None
+    if not o.violations and log:
+        text = tail(os.path.join(root, log), lines=TAIL_LINES)  # inert already, tabs kept
         if text.strip():
-            lines.append(f"--- last lines of {inert(o.log)} ---")
+            why = "" if o.status == CRASH else " (worse than the baseline: a bug?)"
+            lines.append(f"--- last lines of {inert(log)}{why} ---")
             lines.extend(text.rstrip("\n").split("\n"))
     if state.crash_streak >= 3:
         lines.append(f"{fmt_count(state.crash_streak, 'crash', 'crashes')} in a row: fix the "

@@ -13,8 +13,8 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
 from autoresearch_helpers.engine import (
-    calibrate, champion, git, gitguard, process, scope, switch)
-from autoresearch_helpers.engine.measure import Plan, measure, run_verify
+    baseline, calibrate, champion, git, gitguard, holdout, process, scope, switch)
+from autoresearch_helpers.engine.measure import Plan
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
 from autoresearch_helpers.errors import AutoresearchError, UsageError
@@ -166,18 +166,14 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
     if cfg["setup_command"]:
         _run_setup_command(root, cfg)
     commit = git.head(root)
-    m = _calibrated(root, Plan.from_config(state.config), args.calibrate)
+    m = baseline.measure_baseline(root, Plan.from_config(state.config), args.calibrate)
     if m.error:
-        raise AutoresearchError(
-            f"the baseline run failed ({m.error}): {m.detail}\n--- last lines of {m.log} ---\n"
-            + tail(os.path.join(root, m.log), lines=30) + "\nFix the project or the "
-            f"configuration and commit the fix (the session's branch is checked out), or give "
-            f"the value here (--set KEY=VALUE); then run '{typed('setup')}' again (the "
-            f"session resumes).")
+        raise baseline.failure(root, m, cfg.sources)
     settings = calibrate.adopt(state.config["values"], m.samples)
+    held = holdout.at_baseline(root, state, settings.noise)
     state.decision = dataclasses.asdict(settings)
-    state.champion = Point(commit, m.value, list(m.samples), 0)
-    state.baseline = Point(commit, m.value)
+    state.champion = Point(commit, m.value, list(m.samples), 0, holdout=held)
+    state.baseline = Point(commit, m.value, holdout=held)
     logs.log_event(root, "session_start", {
         "tag": state.tag, "branch": state.branch, "metric": state.metric_name,
         "direction": state.direction, "base_commit": state.base_commit,
@@ -185,40 +181,27 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
     journal.record(root, state, journal.Result(
         number=0, status=KEEP, description="baseline", value=m.value, commit=commit,
         reason="baseline", duration_s=m.duration_s, memory_gb=m.memory_gb,
-        samples=list(m.samples), sizes=m.sizes))
+        samples=list(m.samples), sizes=m.sizes, holdout=held))
     session.save(root, state)
     scope.save_leftover(root, git.status(root)[2])
     if args.json:
         print(json.dumps({"tag": state.tag, "branch": state.branch, "baseline": m.value,
                           "commit": short(commit), "config": cfg.to_dict()["values"],
-                          "samples": m.samples, "decision": state.decision,
+                          "samples": m.samples, "decision": state.decision, "holdout": held,
                           "metric_source": briefing.metric_source(state.config),
                           "notes": notes}))
         return 0
     lines = [*notes, f"session {state.tag} on branch {state.branch} ({cfg.type} project)",
              *briefing.config_lines(state.config),
              f"baseline: {state.metric_name} = {fmt_value(m.value)} at {short(commit)} "
-             f"({fmt_count(len(m.samples), 'run')}, {m.duration_s:.1f} s)",
-             *calibrate.report(state.metric_name, m.samples, settings),
-             *briefing.instructions_lines(root, state.config, full=True)]
+             f"({fmt_count(len(m.samples), 'run')}, {m.duration_s:.1f} s)"]
+    if held is not None:
+        lines.append(f"held-out check: {holdout.metric(cfg.values)} = {fmt_value(held)} at the "
+                     f"baseline (a keep may be worse by {fmt_value(state.holdout_tolerance)})")
+    lines += [*calibrate.report(state.metric_name, m.samples, settings),
+              *briefing.instructions_lines(root, state.config, full=True)]
     print("\n".join(inert(line) for line in lines))  # names and commands: the user's text
     return 0
-
-
-def _calibrated(root, plan: Plan, runs: int | None):
-    """The baseline's runs: two, or ``runs`` (--calibrate), or CALIBRATION_RUNS when the
-    first two disagree; then verify_command once."""
-    m = measure(root, plan, runs=calibrate.FIRST_RUNS, verify=False)
-    if not m.error and (runs or calibrate.disagree(m.samples)):
-        more = measure(root, plan, runs=(runs or calibrate.CALIBRATION_RUNS) - len(m.samples),
-                       verify=False)
-        m.add_costs(more.duration_s, more.memory_gb, more.escaped, more.cut_bytes)
-        m.sizes = more.sizes or m.sizes
-        m.samples += more.samples
-        m.error, m.detail, m.log = more.error, more.detail, more.log
-    if not m.error:
-        run_verify(root, plan, m)
-    return m
 
 
 def _resume(root, state: State, args, notes: list[str] | None = None) -> int:

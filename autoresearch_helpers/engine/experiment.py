@@ -7,7 +7,7 @@
       -> measure (run_command under the budget, metric, verify_command); on a noisy metric
          paired runs beside the champion until the test decides (engine/paired.py)
       -> what the run must not touch: .git, the read-only files, the logs (else: crash)
-      -> decide against the champion
+      -> decide against the champion; a keep passes the held-out check first (engine/holdout.py)
       -> write ahead: the result goes into session.json (store/journal.py)
       -> keep: the commit is the new champion | discard/crash: tag it, reset to the champion
       -> one TSV row + one JSONL event, session.json updated
@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import champion, git, gitguard, paired, scope, setaside
+from autoresearch_helpers.engine import champion, git, gitguard, holdout, paired, scope, setaside
 from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
 from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
@@ -167,6 +167,7 @@ def _evaluate(root, out: Outcome) -> None:
         session.save(root, state)
 
     plan, trial = Plan.from_config(state.config), paired.trial_for(root, state, out.commit)
+    prior = state.champion
     try:
         if trial:
             m = paired.measure_paired(root, plan, trial, best=state.champion.commit,
@@ -194,6 +195,8 @@ def _evaluate(root, out: Outcome) -> None:
         paired.take(out, state, m, trial)
     else:
         _decide(root, out, m)
+    holdout.gate(root, out, state, prior, on_start=remember_group,
+                 marker=state.pending.marker, finish=lambda: _finish(root, out))
 
 
 def _run_tampered(root, out: Outcome) -> tuple[str, str] | None:

@@ -1,6 +1,6 @@
-"""One measurement of a tree as it is: run_command (``runs`` times), the metric, then
-verify_command. Shared by the baseline (setup), every experiment (run) and the champion's
-runs beside it (engine/paired.py)."""
+"""One measurement of a tree as it is: run_command (``runs`` times), guard_pattern and the
+metric after each run, then verify_command. Shared by the baseline (setup), every
+experiment (run) and the champion's runs beside it (engine/paired.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import metrics, process
+from autoresearch_helpers.engine import guard, metrics, process
 from autoresearch_helpers.errors import MetricError
 from autoresearch_helpers.vocab import PRINTED
 
@@ -27,6 +27,7 @@ class Plan:
     unit: str | None = None
     size: str | None = None  # a size metric: raw, gzip or brotli (engine/sizes.py)
     verify_command: str | None = None
+    guard_pattern: str | None = None  # found in run.log: the run is verify_failed
 
     @classmethod
     def from_config(cls, frozen: dict) -> "Plan":
@@ -38,7 +39,8 @@ class Plan:
                    metric_parse=v.get("metric_parse"),
                    artifact=v.get("artifact") or frozen.get("artifact"),
                    unit=frozen.get("unit"), size=v.get("size"),
-                   verify_command=v.get("verify_command"))
+                   verify_command=v.get("verify_command"),
+                   guard_pattern=v.get("guard_pattern"))
 
 
 @dataclass
@@ -87,6 +89,10 @@ def measure(root, plan: Plan, *, runs: int = 1, verify: bool = True, on_start=No
                           "was killed" if code == "timeout" else
                           f"run_command exited with status {code[5:]}: {plan.run_command}")
             return out
+        guarded = guard.matched(plan.guard_pattern, log_path)  # before the metric is trusted
+        if guarded:
+            out.error, out.detail = guard.CRASH_CODE, guarded
+            return out
         details: dict = {}
         try:
             out.samples.append(metrics.measure(
@@ -112,6 +118,6 @@ def run_verify(root, plan: Plan, out: Measurement, *, on_start=None,
         out.escaped += result.escaped
         code = process.error_code(result)
         if code:
-            out.error = "verify_failed"
+            out.error = guard.CRASH_CODE
             out.detail = f"verify_command failed ({code}): {plan.verify_command}"
             out.log = paths.VERIFY_LOG

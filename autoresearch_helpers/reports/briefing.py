@@ -18,7 +18,8 @@ from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert,
 MAX_LINES = 60  # of the instructions shown; the rest is named, not printed
 SHOWN_KEYS = ("target_file", "editable_files", "readonly_files", "hidden_files", "run_command",
               "metric_name", "metric_direction", "metric_parse", "time_budget",
-              "verify_command", "min_delta", "instructions")
+              "verify_command", "guard_pattern", "holdout_command", "holdout_metric", "min_delta",
+              "instructions")
 
 
 def _values(config: dict) -> dict:

@@ -38,6 +38,8 @@ class Result:
     champion_samples: list[float] = field(default_factory=list)  # the paired runs beside
     interval: list[float] | None = None  # noisy metric: of value - prev, as decided
     sizes: dict | None = None  # a size metric: what was counted (engine/sizes.py)
+    holdout: float | None = None  # the held-out check's value (engine/holdout.py)
+    holdout_prev: float | None = None  # the champion's held-out value it was compared with
 
     @property
     def delta(self) -> float | None:
@@ -68,6 +70,8 @@ def details(state: State, r: Result) -> dict:
         out["interval"] = list(r.interval)
     if r.sizes:
         out["sizes"] = dict(r.sizes)
+    if r.holdout is not None:
+        out["holdout"], out["holdout_prev"] = r.holdout, r.holdout_prev
     return out
 
 

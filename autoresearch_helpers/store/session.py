@@ -35,6 +35,7 @@ class Point:
     value: float
     samples: list[float] = field(default_factory=list)  # its latest runs (noisy metric)
     number: int = 0  # the experiment that measured it; 0 is the baseline
+    holdout: float | None = None  # its held-out value (holdout_command), when measured
 
 
 @dataclass
@@ -85,6 +86,7 @@ class State:
     untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
     decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
     resumed_at: int = 0  # experiments at the last setup or resume (reports/briefing.fresh)
+    holdout_tolerance: float = 0.0  # in the held-out metric's units, resolved at setup
     active: bool = True
     schema: int = SCHEMA
 
