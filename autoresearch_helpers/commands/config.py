@@ -40,7 +40,7 @@ def to_json(cfg) -> dict:
     return {"type": cfg.type, "root": str(cfg.root),
             "keys": {k: {"value": v, "source": cfg.sources[k]} for k, v in cfg.values.items()},
             "measure": cfg.measure, "artifact": cfg.artifact, "unit": cfg.unit,
-            "editable": cfg.editable, "readonly": cfg.readonly}
+            "editable": cfg.editable, "readonly": cfg.readonly, "hidden": cfg.hidden}
 
 
 def table(cfg) -> list[str]:

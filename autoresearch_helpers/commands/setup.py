@@ -138,8 +138,9 @@ def _start(root, cfg: Config, tag: str, base: str) -> State:
 def _apply_config(root, state: State, cfg: Config) -> None:
     state.config = cfg.to_dict()
     state.editable, state.readonly = list(cfg.editable), list(cfg.readonly)
+    state.hidden = list(cfg.hidden)  # read-only too: fingerprinted with them
     state.metric_name, state.direction = cfg["metric_name"], cfg["metric_direction"]
-    state.readonly_prints = scope.fingerprint_files(root, list(cfg.readonly))
+    state.readonly_prints = scope.fingerprint_files(root, [*cfg.readonly, *cfg.hidden])
 
 
 def _ensure_branch(root, state: State) -> None:

@@ -56,7 +56,7 @@ def as_json(root, state, last: int) -> dict:
         "experiments": state.experiments, "keep": counts.get("keep", 0),
         "discard": counts.get("discard", 0), "crash": counts.get("crash", 0),
         "crash_streak": state.crash_streak, "editable": state.editable,
-        "readonly": state.readonly, "recent": with_evidence(root, state.recent[-last:]),
+        "readonly": state.readonly, "hidden": state.hidden, "recent": with_evidence(root, state.recent[-last:]),
         "stop_requested": session.stop_requested(root),
         "running": now_running.to_json() if now_running else None,
         "interrupted": inflight.interrupted(state, now_running),

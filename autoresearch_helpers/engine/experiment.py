@@ -123,7 +123,7 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
 
 def _violations(root, state: State, changes) -> list[str]:
     """One line per file out of scope (a read-only file git shows changed: git's line only)."""
-    rules = scope.Scope(root, state.editable, state.readonly)
+    rules = scope.Scope(root, state.editable, state.readonly, state.hidden)
     shown = {p for _, path, orig in changes for p in (path, orig) if p}
     return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints,
                                                               named=shown)

@@ -84,6 +84,7 @@ class State:
     git_prints: dict = field(default_factory=dict)  # .git config and hooks (engine/gitguard)
     untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
     decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
+    hidden: list[str] = field(default_factory=list)  # hidden_files: the agent may not read them
     active: bool = True
     schema: int = SCHEMA
 
