@@ -68,6 +68,8 @@ def decide(command: str, root: str, scope: Scope, cwd: str) -> str | None:
             simple = simple[1:]  # VAR=value before the program
         if not simple or any(w.endswith("plugin/launch.py") for w in simple[:2]):
             continue  # the helper: it reads what it needs itself
+        if simple[0] in ("cd", "pushd") and len(simple) == 2:
+            cwd = absolute(simple[1], cwd)  # where the next commands run
         reason = _names_hidden(simple, root, scope, cwd)
         if reason is None and os.path.basename(simple[0]) == "git":
             reason = _git_history(simple, root, scope, cwd)

@@ -29,6 +29,7 @@ def brief_lines(root, state: State, last: int = 5) -> list[str]:
              f"({direction_words(state.direction)})",
              "editable: " + ", ".join(state.editable)
              + (" · read-only: " + ", ".join(state.readonly) if state.readonly else "")
+             + (" · hidden: " + ", ".join(state.hidden) if state.hidden else "")
              + f" · time budget {budget_text(state)} s per run"]
     if champion is None:
         lines.append(f"no baseline yet: run '{typed('setup')}' to measure it")

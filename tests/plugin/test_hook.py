@@ -156,7 +156,7 @@ def test_the_command_in_plugin_json_runs_this_hook(repo):
     """The hook command as plugin.json declares it, run by a shell as Claude Code does."""
     manifest = json.loads((ROOT / ".claude-plugin" / "plugin.json").read_text())
     (entry,) = manifest["hooks"]["PreToolUse"]
-    assert entry["matcher"] == "Edit|Write|MultiEdit|NotebookEdit"
+    assert entry["matcher"] == "Edit|Write|MultiEdit|NotebookEdit|Read|NotebookRead|Grep|Glob|Bash|Monitor"
     command = entry["hooks"][0]["command"]
     write_session(repo)
     env = dict(os.environ, CLAUDE_PLUGIN_ROOT=str(ROOT))
