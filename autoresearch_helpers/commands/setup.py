@@ -13,7 +13,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
 from autoresearch_helpers.engine import (
-    calibrate, champion, git, gitguard, process, scope, switch)
+    calibrate, champion, deps, git, gitguard, process, scope, switch)
 from autoresearch_helpers.engine.measure import Plan, measure, run_verify
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
@@ -191,6 +191,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         samples=list(m.samples)))
     session.save(root, state)
     scope.save_leftover(root, git.status(root)[2])
+    deps.save(root)  # the installed dependencies as the baseline ran with them
     if args.json:
         print(json.dumps({"tag": state.tag, "branch": state.branch, "baseline": m.value,
                           "commit": short(commit), "config": cfg.to_dict()["values"],
@@ -234,6 +235,7 @@ def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
         if kept:
             notes.append(f"untracked files outside the editable ones are taken as yours and "
                          f"left alone: {', '.join(kept[:5])}" + (" ..." if len(kept) > 5 else ""))
+        deps.resume(root)  # changed while stopped: the user's
         session.clear_stop(root)
         state.active = True
         if not state.git_prints:  # a session from before .git was watched
