@@ -7,8 +7,8 @@ helper fingerprints them in ``.autoresearch/deps.json``:
 - what: every ``node_modules`` of the repository (at the root and one or two folders
   down), the ``site-packages`` of each virtualenv inside it (``.venv``, ``venv``, a folder
   holding ``pyvenv.cfg``, ``$VIRTUAL_ENV`` and the one ``python3`` on PATH belongs to), and
-  the lockfiles git does not track; one unit per package (``node_modules/lodash``,
-  ``node_modules/@babel/core``, an entry of site-packages);
+  the lockfiles git ignores (git shows a change to any other); one unit per package
+  (``node_modules/lodash``, ``node_modules/@babel/core``, an entry of site-packages);
 - how: per unit, a digest of every file's size, mtime, ctime and mode (ctime cannot be
   set back, so a touch that restores the mtime still shows), and a digest of the contents,
   recomputed only for the units whose stat digest changed (``__pycache__`` and ``.pyc``,
@@ -151,10 +151,11 @@ def _units(root):
             else:
                 yield _key(root, entry.path), entry.path
     locks = sorted({p for pattern in LOCKFILES for p in glob.glob(os.path.join(root, pattern))})
-    names = [os.path.basename(p) for p in locks]
-    tracked = set(git.git(root, "ls-files", "-z", "--", *names).split("\0")) if names else set()
+    names = [os.path.basename(p) for p in locks]  # git shows the others' changes itself
+    ignored = set(git.git(root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+                          "--", *names).split("\0")) if names else set()
     for path in locks:
-        if os.path.basename(path) not in tracked:
+        if os.path.basename(path) in ignored:
             yield _key(root, path), path
 
 

@@ -17,10 +17,11 @@ Claude Code shows the reason to the agent::
 
 The scope is the same rule `autoresearch run` applies (engine/scope.py), so a folder in
 editable_files allows the files below it here too; a hidden file is read-only as well.
-Reads and searches are decided by plugin/reading.py, Bash commands by plugin/shell.py. Everything else is allowed by printing
+Reads and searches are decided by plugin/reading.py, Bash commands by plugin/shell.py;
+without hidden files they are all allowed. Everything else is allowed by printing
 nothing. A bad input or a bug of this hook is reported on stderr and the hook exits 0: it
 must never block the user because of itself. So is a session.json that cannot be read
-(damaged, a newer schema, no permission): its one-line message goes to stderr and the edit
+(damaged, a newer schema, no permission): its one-line message goes to stderr and the call
 is allowed, while `autoresearch run` refuses to run with that same message, so an edit
 outside the scope cannot become an experiment. Standard library only.
 """
@@ -107,7 +108,8 @@ def _decide_read(event: dict) -> str | None:
         return None
     cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
     root = paths.repo_root_or_none(cwd)
-    target = tool_input.get("file_path") or tool_input.get("notebook_path") or tool_input.get("path")
+    target = next((tool_input[k] for k in ("file_path", "notebook_path", "path")
+                   if tool_input.get(k)), None)
     if isinstance(target, str) and target:  # a path elsewhere: its own repository
         full = reading.absolute(target, cwd)
         root = paths.repo_root_or_none(full if os.path.isdir(full) else os.path.dirname(full))

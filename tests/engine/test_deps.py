@@ -154,3 +154,14 @@ def test_a_change_made_while_the_session_was_stopped_is_the_users(repo, cli):
     edit(repo, text=exp(2))
     result = cli(repo, "run", "-d", "lower")
     assert done_events(repo)[-1]["details"]["status"] == "keep", result
+
+
+def test_an_untracked_lockfile_git_sees_is_reported_once(make_repo, cli):
+    repo = make_repo(project())
+    (repo / "requirements.txt").write_text("numpy\n")  # untracked, not ignored: git sees it
+    assert cli(repo, "setup", "--tag", "t1").code == 0
+    (repo / "requirements.txt").write_text("numpy==2\n")
+    edit(repo, value=4)
+    assert cli(repo, "run", "-d", "x").code == 0
+    detail = done_events(repo)[-1]["details"]["error_detail"]
+    assert detail == "requirements.txt: outside the editable set (new file)"
