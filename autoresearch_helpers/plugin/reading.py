@@ -42,7 +42,8 @@ def relative(full: str, root: str) -> str | None:
     rel = os.path.relpath(full, root)
     if rel == os.curdir:
         return ""
-    return None if rel.startswith(os.pardir) else rel.replace(os.sep, "/")
+    outside = rel == os.pardir or rel.startswith(os.pardir + os.sep)
+    return None if outside else rel.replace(os.sep, "/")
 
 
 def hidden_as(full: str, root: str, scope: Scope) -> str | None:
