@@ -13,8 +13,9 @@ its simple commands (split at ``; && || | &`` and newlines), other than the laun
    hidden file (without a folder: the working directory);
 3. is a git command that prints contents from history — `git show`, `git log -p` (or
    `-S`/`-G`, which search contents), `git diff REV`, `git grep`, ... — with no pathspec
-   or with one that holds a hidden file, while git has ever tracked a hidden file: such a
-   command could print an old version of it. Name the files instead:
+   or with one that holds a hidden file, when the commits it shows change a hidden file
+   (`git show`, `git diff`, `git log -p -N`) or git has ever tracked one (the others): such
+   a command could print a version of it. Name the files instead:
    ``git show HEAD -- train.py``.
 
 Standard library only.
@@ -149,7 +150,9 @@ def _git_history(simple: list[str], root: str, scope: Scope, cwd: str) -> str | 
             w in ("-p", "--patch", "-u") for w in rest):
         return None
     dash = rest.index("--") if "--" in rest else None
-    plain = [w for w in (rest[:dash] if dash is not None else rest) if not w.startswith("-")]
+    count, taken = _max_count(rest[:dash])
+    plain = [w for i, w in enumerate(rest[:dash])
+             if not w.startswith("-") and i not in taken]
     specs = rest[dash + 1:] if dash is not None else [
         w for w in plain if os.path.lexists(absolute(w, cwd))]
     if sub == "diff" and dash is None and len(specs) == len(plain):
@@ -161,6 +164,9 @@ def _git_history(simple: list[str], root: str, scope: Scope, cwd: str) -> str | 
     revs = [w for w in plain if w not in specs]
     if sub in ("show", "diff") and not _touched(root, sub, revs or ["HEAD"], hidden):
         return None  # e.g. `git show` of an experiment: it changed no hidden file
+    if sub == "log" and count is not None and not _touched(
+            root, sub, revs or ["HEAD"], hidden, count, scope):
+        return None  # `git log -p -3` of experiments
     if not _git(root, "log", "--all", "--format=%H", "-1", "--", *hidden):
         return None  # git never tracked a hidden file
     return why_hidden("git history holds versions of hidden files, which are") + (
@@ -168,9 +174,25 @@ def _git_history(simple: list[str], root: str, scope: Scope, cwd: str) -> str | 
         f"`git {sub} HEAD -- <editable file>`.")
 
 
-def _touched(root: str, sub: str, revs: list[str], hidden: list[str]) -> bool:
-    """Whether `git show REVS` / `git diff REVS` would show a change of a hidden file (also
-    when git cannot tell: a bad revision)."""
+def _max_count(args: list[str]) -> tuple[int | None, set[int]]:
+    """`git log`'s -N, -n N, -nN, --max-count=N: (N or None, the indexes of words taken)."""
+    for i, w in enumerate(args):
+        found = re.match(r"^(?:-(\d+)|-n(\d+)|--max-count=(\d+))$", w)
+        if found:
+            return int(next(g for g in found.groups() if g)), {i}
+        if w in ("-n", "--max-count") and i + 1 < len(args) and args[i + 1].isdigit():
+            return int(args[i + 1]), {i, i + 1}
+    return None, set()
+
+
+def _touched(root: str, sub: str, revs: list[str], hidden: list[str], count: int = 0,
+             scope: Scope | None = None) -> bool:
+    """Whether `git show REVS`, `git diff REVS` or `git log -COUNT REVS` would show a change
+    of a hidden file (also when git cannot tell: a bad revision)."""
+    if sub == "log":
+        out = _git(root, "log", "--format=", "--name-only", "-m", f"--max-count={count}",
+                   "--end-of-options", *revs, "--", default=None)
+        return out is None or any(scope.is_hidden(p) for p in out.splitlines() if p)
     if sub == "show":
         args = ["diff-tree", "-r", "--root", "-m", "--name-only", "--no-commit-id",
                 "--end-of-options", *revs]

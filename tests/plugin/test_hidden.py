@@ -166,6 +166,10 @@ def test_git_show_of_an_experiment_is_allowed(repo, cli):
     assert done_events(repo)[-1]["details"]["status"] == "keep"
     assert reason(call("Bash", {"command": "git show"}, repo), repo) is None
     assert reason(call("Bash", {"command": "git diff HEAD~1"}, repo), repo) is None
+    for command in ("git log -p -1", "git log -n 1 --patch", "git log -p --max-count=1 HEAD"):
+        assert reason(call("Bash", {"command": command}, repo), repo) is None, command
+    for command in ("git log -p -2", "git log -p -1 HEAD~1", "git log -p"):
+        assert HIDDEN_ON_PURPOSE in reason(call("Bash", {"command": command}, repo), repo)
     assert HIDDEN_ON_PURPOSE in reason(call("Bash", {"command": "git show HEAD~1"}, repo), repo)
 
 
