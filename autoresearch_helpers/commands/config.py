@@ -32,7 +32,7 @@ def to_json(cfg) -> dict:
             "keys": {k: {"value": v, "source": cfg.sources[k]} for k, v in cfg.values.items()},
             "measure": cfg.measure, "artifact": cfg.artifact, "size": cfg.values["size"],
             "unit": cfg.unit,
-            "editable": cfg.editable, "readonly": cfg.readonly}
+            "editable": cfg.editable, "readonly": cfg.readonly, "hidden": cfg.hidden}
 
 
 def table(cfg) -> list[str]:

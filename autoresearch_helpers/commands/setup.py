@@ -13,7 +13,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.config.load import (
     Config, add_override_arguments, load_config, overrides_from_args)
 from autoresearch_helpers.engine import (
-    baseline, calibrate, champion, git, gitguard, holdout, process, scope, switch)
+    baseline, calibrate, champion, deps, git, gitguard, holdout, process, scope, switch)
 from autoresearch_helpers.engine.measure import Plan
 from autoresearch_helpers.engine.recovery import recover
 from autoresearch_helpers.engine.runlog import tail
@@ -136,8 +136,9 @@ def _start(root, cfg: Config, tag: str, base: str) -> State:
 def _apply_config(root, state: State, cfg: Config) -> None:
     state.config = cfg.to_dict()
     state.editable, state.readonly = list(cfg.editable), list(cfg.readonly)
+    state.hidden = list(cfg.hidden)  # read-only too: fingerprinted with them
     state.metric_name, state.direction = cfg["metric_name"], cfg["metric_direction"]
-    state.readonly_prints = scope.fingerprint_files(root, list(cfg.readonly))
+    state.readonly_prints = scope.fingerprint_files(root, [*cfg.readonly, *cfg.hidden])
 
 
 def _ensure_branch(root, state: State) -> None:
@@ -184,6 +185,7 @@ def _baseline(root, state: State, cfg: Config, args, notes: list[str]) -> int:
         samples=list(m.samples), sizes=m.sizes, holdout=held))
     session.save(root, state)
     scope.save_leftover(root, git.status(root)[2])
+    deps.save(root)  # the installed dependencies as the baseline ran with them
     if args.json:
         print(json.dumps({"tag": state.tag, "branch": state.branch, "baseline": m.value,
                           "commit": short(commit), "config": cfg.to_dict()["values"],
@@ -212,6 +214,7 @@ def _resume(root, state: State, args, notes: list[str] | None = None) -> int:
         if kept:
             notes.append(f"untracked files outside the editable ones are taken as yours and "
                          f"left alone: {', '.join(kept[:5])}" + (" ..." if len(kept) > 5 else ""))
+        deps.resume(root)  # changed while stopped: the user's
         session.clear_stop(root)
         state.active, state.resumed_at = True, state.experiments
         if not state.git_prints:  # a session from before .git was watched

@@ -56,7 +56,7 @@ def as_json(root, state, last: int) -> dict:
         "experiments": state.experiments, "keep": counts.get("keep", 0),
         "discard": counts.get("discard", 0), "crash": counts.get("crash", 0),
         "crash_streak": state.crash_streak, "editable": state.editable,
-        "readonly": state.readonly, "hidden_files": briefing.hidden_files(state.config),
+        "readonly": state.readonly, "hidden": state.hidden,
         "run_command": (state.config.get("values") or {}).get("run_command"),
         "metric_source": briefing.metric_source(state.config),
         "instructions": briefing.instructions_path(state.config),

@@ -40,6 +40,7 @@ class Config:
     unit: str | None = None
     editable: list = field(default_factory=list)  # target_file + editable_files
     readonly: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)  # hidden_files: the agent may not read them
 
     def __getitem__(self, key: str):
         return self.values[key]
@@ -58,7 +59,7 @@ class Config:
         return {"schema": SCHEMA, "type": self.type, "values": dict(self.values),
                 "sources": dict(self.sources), "measure": self.measure,
                 "artifact": self.artifact, "unit": self.unit, "editable": list(self.editable),
-                "readonly": list(self.readonly),
+                "readonly": list(self.readonly), "hidden": list(self.hidden),
                 "detection": det.to_dict() if det is not None else None}
 
     @classmethod
@@ -74,7 +75,8 @@ class Config:
                    detection=det, measure=data.get("measure") or PRINTED,
                    unit=data.get("unit"),
                    editable=list(data.get("editable") or []),
-                   readonly=list(data.get("readonly") or []))
+                   readonly=list(data.get("readonly") or []),
+                   hidden=list(data.get("hidden") or []))
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -133,10 +135,11 @@ def load_config(root: Path, overrides: dict[str, str] | None = None) -> Config:
     _guess_direction(values, sources, winners, detection)
     _require(values, sources, detection, no_match)
     _check_repeats(values, sources, winners)
-    editable, readonly = _check_paths(root, given_root, values, sources, winners)
+    editable, readonly, hidden = _check_paths(root, given_root, values, sources, winners)
     measure, unit = size_metric.settle(values, sources, winners, detection)
     return Config(root=root, values=values, sources=sources, detection=detection,
-                  measure=measure, unit=unit, editable=editable, readonly=readonly)
+                  measure=measure, unit=unit, editable=editable, readonly=readonly,
+                  hidden=hidden)
 
 
 def _detect(root: Path):
@@ -228,7 +231,7 @@ def _check_repeats(values, sources, winners) -> None:
                  else example_line("claude_md", key, str(fix))))
 
 
-def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list]:
+def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list, list]:
     def check(raw: str, key: str, must_be_file: bool) -> str:
         entry = winners[key]
         where = entry.where if entry else sources[key]
@@ -243,19 +246,21 @@ def _check_paths(root, given_root, values, sources, winners) -> tuple[list, list
 
     target = check(values["target_file"], "target_file", True)
     values["target_file"] = target
-    for key in ("editable_files", "readonly_files"):
+    for key in ("editable_files", "readonly_files", "hidden_files"):
         if values[key] is not None:
             values[key] = list(dict.fromkeys(check(p, key, False) for p in values[key]))
     if values["instructions"] is not None:
         values["instructions"] = check(values["instructions"], "instructions", True)
     editable = list(dict.fromkeys([target, *(values["editable_files"] or [])]))
-    readonly = values["readonly_files"] or []
-    clash = [p for p in editable if p in readonly]
-    if clash:
-        entry = winners["readonly_files"]
-        raise ConfigError(f"{clash[0]} is both editable and read-only; remove it from one list",
-                          source=entry.where if entry else sources["readonly_files"],
-                          key="readonly_files", value=entry.value if entry else readonly,
-                          example=example_line("claude_md", "readonly_files",
-                                               KEYS["readonly_files"].example))
-    return editable, list(readonly)
+    readonly, hidden = values["readonly_files"] or [], values["hidden_files"] or []
+    for key, other, what in (("readonly_files", readonly, "read-only"),
+                             ("hidden_files", hidden, "hidden")):
+        clash = [p for p in editable if any(p == o or o.endswith("/") and p.startswith(o)
+                                            for o in other)]
+        if clash:
+            entry = winners[key]
+            raise ConfigError(f"{clash[0]} is both editable and {what}; remove it from one list",
+                              source=entry.where if entry else sources[key], key=key,
+                              value=entry.value if entry else other,
+                              example=example_line("claude_md", key, KEYS[key].example))
+    return editable, list(readonly), list(hidden)

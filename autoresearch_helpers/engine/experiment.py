@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from autoresearch_helpers import paths
-from autoresearch_helpers.engine import champion, git, gitguard, holdout, paired, scope, setaside
+from autoresearch_helpers.engine import champion, deps, git, gitguard, holdout, paired, scope, setaside
 from autoresearch_helpers.engine.decide import decide
 from autoresearch_helpers.engine.measure import Measurement, Plan, measure
 from autoresearch_helpers.engine.recovery import EXPERIMENT_PREFIX, recover, settle
@@ -108,6 +108,7 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
     notes = recover(root, state, head)
     if notes:
         head, _, entries = git.status(root)
+        deps.resume(root)  # what a killed run did to the dependencies is accepted
     if head != state.champion.commit:
         # commits on top of the champion (the agent's edit, or the user's): kept under a
         # tag, then folded back into the working tree as this experiment's change
@@ -123,10 +124,10 @@ def _prepare(root, state: State) -> tuple[list[str], list]:
 
 def _violations(root, state: State, changes) -> list[str]:
     """One line per file out of scope (a read-only file git shows changed: git's line only)."""
-    rules = scope.Scope(root, state.editable, state.readonly)
+    rules = scope.Scope(root, state.editable, state.readonly, state.hidden)
     shown = {p for _, path, orig in changes for p in (path, orig) if p}
     return rules.violations(changes) + scope.readonly_changed(root, state.readonly_prints,
-                                                              named=shown)
+                                                              named=shown) + deps.check(root)
 
 
 def _set_aside(root, out: Outcome, changes, violations: list[str], code: str) -> None:
@@ -253,3 +254,5 @@ def _finish(root, out: Outcome) -> None:
         git.git(root, "reset", "-q")  # the run staged something: the index is HEAD's again
         _, _, entries = git.status(root)
     scope.save_leftover(root, entries)
+    if out.commit:  # it ran: what it did to the installed dependencies is accepted
+        deps.save(root)

@@ -96,17 +96,28 @@ def normalise(rel: str) -> str:
 
 
 class Scope:
-    """The editable set and the read-only files of a session: the one rule that both `run`
-    and the edit hook apply. A folder (given with a trailing '/', or one that exists)
-    covers everything below it; ``src`` never covers ``src_evil.py``."""
+    """The editable set, the read-only and the hidden files of a session: the one rule that
+    `run` and the hook apply. A folder (given with a trailing '/', or one that exists)
+    covers everything below it; ``src`` never covers ``src_evil.py``. A hidden file (the
+    agent may not read it) is read-only too."""
 
-    def __init__(self, root, editable: list[str], readonly: list[str]):
+    def __init__(self, root, editable: list[str], readonly: list[str], hidden=()):
         self.root = os.path.realpath(root)
         self.editable = _Paths(self.root, editable)
-        self.readonly = _Paths(self.root, readonly)
+        self.hidden = _Paths(self.root, hidden)
+        self.readonly = _Paths(self.root, [*readonly, *hidden])
 
     def is_readonly(self, rel: str) -> bool:
         return self.readonly.covers(normalise(rel))
+
+    def is_hidden(self, rel: str) -> bool:
+        return self.hidden.covers(normalise(rel))
+
+    def hidden_below(self, rel: str) -> list[str]:
+        """The hidden paths inside the folder ``rel`` ('' is the repository)."""
+        rel = normalise(rel)
+        return sorted(p for p in [*self.hidden.files, *self.hidden.dirs]
+                      if not rel or p.startswith(rel + "/"))
 
     def allows(self, rel: str) -> bool:
         rel = normalise(rel)
@@ -122,7 +133,9 @@ class Scope:
             for p in (path, orig):
                 if p is None:
                     continue
-                if self.is_readonly(p):
+                if self.is_hidden(p):
+                    out.append(f"{p}: hidden file changed ({what})")
+                elif self.is_readonly(p):
                     out.append(f"{p}: read-only file changed ({what})")
                 elif not self.allows(p):
                     out.append(f"{p}: outside the editable set ({what})")

@@ -1,7 +1,8 @@
-"""PreToolUse hook: keep file edits inside the experiment's editable files.
+"""PreToolUse hook: keep file edits inside the experiment's editable files, and the hidden
+files (hidden_files: the evaluation harness, the test data) out of the agent's sight.
 
-Claude Code runs it before each Edit, Write, MultiEdit and NotebookEdit call (see
-.claude-plugin/plugin.json) with the call as JSON on stdin::
+Claude Code runs it before each Edit, Write, MultiEdit, NotebookEdit, Read, NotebookRead,
+Grep, Glob, Bash and Monitor call (see .claude-plugin/plugin.json), the call as JSON on stdin::
 
     {"hook_event_name": "PreToolUse", "cwd": "/repo", "tool_name": "Edit",
      "tool_input": {"file_path": "/repo/train.py", ...}}          # NotebookEdit: notebook_path
@@ -15,10 +16,12 @@ Claude Code shows the reason to the agent::
                             "permissionDecisionReason": "..."}}
 
 The scope is the same rule `autoresearch run` applies (engine/scope.py), so a folder in
-editable_files allows the files below it here too. Everything else is allowed by printing
+editable_files allows the files below it here too; a hidden file is read-only as well.
+Reads and searches are decided by plugin/reading.py, Bash commands by plugin/shell.py;
+without hidden files they are all allowed. Everything else is allowed by printing
 nothing. A bad input or a bug of this hook is reported on stderr and the hook exits 0: it
 must never block the user because of itself. So is a session.json that cannot be read
-(damaged, a newer schema, no permission): its one-line message goes to stderr and the edit
+(damaged, a newer schema, no permission): its one-line message goes to stderr and the call
 is allowed, while `autoresearch run` refuses to run with that same message, so an edit
 outside the scope cannot become an experiment. Standard library only.
 """
@@ -36,11 +39,13 @@ from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.engine import git  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.engine.scope import Scope  # noqa: E402
+from autoresearch_helpers.plugin import reading, shell  # noqa: E402
 from autoresearch_helpers.store import session, sessions  # noqa: E402
 from autoresearch_helpers.vocab import typed  # noqa: E402
 
 EDIT_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
               "NotebookEdit": "notebook_path"}
+SHELL_TOOLS = ("Bash", "Monitor")  # {"command": "..."}
 
 
 def edited_path(event: dict) -> str | None:
@@ -72,7 +77,7 @@ def decide(event: dict) -> str | None:
     """The reason to deny this tool call, or None to let it through."""
     path = edited_path(event)
     if path is None:
-        return None
+        return _decide_read(event)
     root = paths.repo_root_or_none(os.path.dirname(path))
     if root is None:
         return None
@@ -80,9 +85,11 @@ def decide(event: dict) -> str | None:
     if state is None:
         return None
     rel = os.path.relpath(path, root)
-    scope = Scope(root, state.editable, state.readonly)
+    scope = Scope(root, state.editable, state.readonly, state.hidden)
     if scope.allows(rel):
         return None
+    if scope.is_hidden(rel):
+        return reading.why_hidden(f"{rel} is")
     allowed = ", ".join(sorted(state.editable)) or "(none)"
     if scope.is_readonly(rel):
         return (f"autoresearch: {rel} is read-only in this experiment loop (readonly_files). "
@@ -91,6 +98,39 @@ def decide(event: dict) -> str | None:
             f"Only these may be edited: {allowed}. Make the change in one of them; an edit "
             "elsewhere would make the next experiment a scope-violation crash. To work on "
             f"other files, end the loop first ({typed('stop')}).")
+
+
+def _decide_read(event: dict) -> str | None:
+    """A Read, Grep, Glob or Bash call: denied when it would show a hidden file."""
+    tool, tool_input = event.get("tool_name"), event.get("tool_input")
+    if not isinstance(tool_input, dict) or tool not in (
+            *SHELL_TOOLS, *reading.READ_TOOLS, *reading.SEARCH_TOOLS):
+        return None
+    cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
+    root = paths.repo_root_or_none(cwd)
+    target = next((tool_input[k] for k in ("file_path", "notebook_path", "path")
+                   if tool_input.get(k)), None)
+    if isinstance(target, str) and target:  # a path elsewhere: its own repository
+        full = reading.absolute(target, cwd)
+        root = paths.repo_root_or_none(full if os.path.isdir(full) else os.path.dirname(full))
+    state = session.load(root) if root is not None else None
+    hidden = _hidden(state, tool) if state is not None else []
+    if not hidden or active_session(root) is None:
+        return None
+    scope = Scope(root, state.editable, state.readonly, hidden)
+    if tool in SHELL_TOOLS:
+        command = tool_input.get("command")
+        return shell.decide(command, root, scope, cwd) if isinstance(command, str) else None
+    return reading.decide(event, root, scope, cwd)
+
+
+def _hidden(state, tool: str) -> list[str]:
+    """What ``tool`` may not show: the hidden files, and to a Read or a shell command the
+    held-out check's log (a search skips it: git ignores the state folder)."""
+    held_out = (state.config.get("values") or {}).get("holdout_command")
+    if held_out and tool not in reading.SEARCH_TOOLS:
+        return [*state.hidden, paths.HOLDOUT_LOG]
+    return list(state.hidden)
 
 
 def deny(reason: str) -> str:
@@ -107,10 +147,10 @@ def main(stdin=None) -> int:
             raise ValueError(f"expected a JSON object, got {type(event).__name__}")
         reason = decide(event)
     except AutoresearchError as exc:  # session.json cannot be read: its scope is unknown
-        print(f"autoresearch hook: {exc}; the edit is allowed", file=sys.stderr)
+        print(f"autoresearch hook: {exc}; the call is allowed", file=sys.stderr)
         return 0
     except Exception as exc:  # never block the user because of this hook
-        print(f"autoresearch hook: ignored ({type(exc).__name__}: {exc}); the edit is allowed",
+        print(f"autoresearch hook: ignored ({type(exc).__name__}: {exc}); the call is allowed",
               file=sys.stderr)
         return 0
     if reason:

@@ -87,6 +87,7 @@ class State:
     decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
     resumed_at: int = 0  # experiments at the last setup or resume (reports/briefing.fresh)
     holdout_tolerance: float = 0.0  # in the held-out metric's units, resolved at setup
+    hidden: list[str] = field(default_factory=list)  # hidden_files: the agent may not read them
     active: bool = True
     schema: int = SCHEMA
 

@@ -92,7 +92,7 @@ def assert_one_clear_message(repo: Path, say: str, prefix=(), verbs=VERBS) -> No
         assert (proc.returncode, proc.stdout) == (0, ""), where
         assert len(proc.stderr.splitlines()) == 1, where
         assert proc.stderr.startswith(f"autoresearch hook: {path}: "), where
-        assert say in proc.stderr and proc.stderr.rstrip().endswith("the edit is allowed"), where
+        assert say in proc.stderr and proc.stderr.rstrip().endswith("the call is allowed"), where
 
 
 @pytest.fixture

@@ -191,13 +191,13 @@ def test_status_lists_the_hidden_files(make_repo, cli):
               "data.txt, eval/\n")
     for args in (("status",), ("status", "--brief")):
         assert hidden in cli(repo, *args).out
-    assert cli(repo, "status", "--json").json()["hidden_files"] == ["data.txt", "eval/"]
+    assert cli(repo, "status", "--json").json()["hidden"] == ["data.txt", "eval/"]
 
 
 def test_no_hidden_files_no_line(session_repo, cli):
     repo = session_repo()
     assert "hidden" not in cli(repo, "status", "--brief").out
-    assert cli(repo, "status", "--json").json()["hidden_files"] == []
+    assert cli(repo, "status", "--json").json()["hidden"] == []
 
 
 def test_the_command_file_states_the_rules_with_the_real_rejected_tag(session_repo, cli):

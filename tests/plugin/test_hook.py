@@ -139,7 +139,7 @@ def test_bad_input_never_blocks(repo, payload):
 def test_garbage_is_reported_on_stderr(repo):
     proc = run_hook("not json at all", repo)
     assert proc.stderr.startswith("autoresearch hook: ignored (JSONDecodeError: ")
-    assert proc.stderr.rstrip().endswith("; the edit is allowed")
+    assert proc.stderr.rstrip().endswith("; the call is allowed")
 
 
 def test_corrupt_session_file_never_blocks(repo):
@@ -149,14 +149,14 @@ def test_corrupt_session_file_never_blocks(repo):
     assert (proc.returncode, proc.stdout) == (0, "")
     path = repo / ".autoresearch" / "session.json"
     assert proc.stderr.startswith(f"autoresearch hook: {path}: the session state is not valid JSON")
-    assert proc.stderr.rstrip().endswith("; the edit is allowed")
+    assert proc.stderr.rstrip().endswith("; the call is allowed")
 
 
 def test_the_command_in_plugin_json_runs_this_hook(repo):
     """The hook command as plugin.json declares it, run by a shell as Claude Code does."""
     manifest = json.loads((ROOT / ".claude-plugin" / "plugin.json").read_text())
     (entry,) = manifest["hooks"]["PreToolUse"]
-    assert entry["matcher"] == "Edit|Write|MultiEdit|NotebookEdit"
+    assert entry["matcher"] == "Edit|Write|MultiEdit|NotebookEdit|Read|NotebookRead|Grep|Glob|Bash|Monitor"
     command = entry["hooks"][0]["command"]
     write_session(repo)
     env = dict(os.environ, CLAUDE_PLUGIN_ROOT=str(ROOT))

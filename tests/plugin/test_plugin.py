@@ -104,7 +104,7 @@ def test_manifests_validate_strictly(claude, target, tmp_path):
     assert "✔ Validation passed" in proc.stdout
     if target != ".claude-plugin/marketplace.json":
         assert "❯ commands: autoresearch:autoresearch" in proc.stdout
-        assert ('❯ hooks: PreToolUse Edit|Write|MultiEdit|NotebookEdit command '
+        assert ('❯ hooks: PreToolUse Edit|Write|MultiEdit|NotebookEdit|Read|NotebookRead|Grep|Glob|Bash|Monitor command '
                 '"python3 \\"${CLAUDE_PLUGIN_ROOT}/autoresearch_helpers/plugin/hook.py\\""') in proc.stdout
 
 
