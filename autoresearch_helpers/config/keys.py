@@ -245,12 +245,20 @@ HIGHER_EXTRA = frozenset({"ops", "qps", "rps", "tps", "fps", "throughput", "spee
                           "coverage", "hits", "passed", "pass"})
 
 
+PER_TIME = frozenset({"s", "sec", "second", "ms", "min", "minute", "h", "hour"})
+
+
+def _a_rate(tokens: list[str]) -> bool:
+    """Work done per unit of time: requests_per_s, tokens_per_sec."""
+    return any(a == "per" and b in PER_TIME for a, b in zip(tokens, tokens[1:]))
+
+
 def guess_direction(name: str) -> str:
     """The direction a metric name suggests (lower unless it names a quality or a rate)."""
     tokens = [t for t in re.split(r"[_\-.\s/]+", name.lower()) if t]
     if any(t in LOWER_WORDS for t in tokens):
         return LOWER
-    if any(t in HIGHER_EXTRA for t in tokens):
+    if any(t in HIGHER_EXTRA for t in tokens) or _a_rate(tokens):
         return HIGHER
     return metric_direction(name)
 

@@ -164,7 +164,9 @@ def test_suggest(key, expected):
     ("val_bpb", "lower_is_better"), ("accuracy", "higher_is_better"),
     ("ops_per_s", "higher_is_better"), ("bundle_kb", "lower_is_better"),
     ("coverage", "higher_is_better"), ("error_rate", "lower_is_better"),
-    ("latency_ms", "lower_is_better"),
+    ("latency_ms", "lower_is_better"), ("requests_per_s", "higher_is_better"),
+    ("tokens_per_sec", "higher_is_better"), ("seconds_per_epoch", "lower_is_better"),
+    ("build_time_s", "lower_is_better"),
 ])
 def test_guess_direction(name, expected):
     assert guess_direction(name) == expected
