@@ -36,6 +36,7 @@ import time
 from autoresearch_helpers import paths
 from autoresearch_helpers.engine import git
 from autoresearch_helpers.errors import AutoresearchError
+from autoresearch_helpers.store import jsonfile
 
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock",
              "bun.lockb", "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock",
@@ -241,8 +242,4 @@ def _load(root) -> dict:
 
 
 def _write(root, data: dict) -> None:
-    path = deps_file(root)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".tmp", "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-    os.replace(path + ".tmp", path)
+    jsonfile.write(deps_file(root), data)

@@ -13,6 +13,7 @@ import json
 import os
 
 from autoresearch_helpers import paths
+from autoresearch_helpers.store import jsonfile
 
 Entry = tuple[str, str, "str | None"]  # (code, path, orig_path) as engine.git.status returns
 
@@ -36,11 +37,7 @@ def save_leftover(root, entries: list[Entry]) -> None:
 
 
 def _write_leftover(root, snap: dict) -> None:
-    path = leftover_file(root)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".tmp", "w", encoding="utf-8") as fh:
-        json.dump(snap, fh)
-    os.replace(path + ".tmp", path)
+    jsonfile.write(leftover_file(root), snap)
 
 
 def keep_users_files(root, entries: list[Entry], editable: list[str],
