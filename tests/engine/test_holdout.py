@@ -192,13 +192,19 @@ SLOW_HOLDOUT = ("    if x > 5:\n        print('holding', flush=True)\n"
                 "        import time; time.sleep(300)\n")
 
 
-def test_ctrl_c_during_the_held_out_check_is_an_interrupted_crash(make_repo, cli):
+def _held_in_the_check(make_repo, cli):
+    """(repo, the champion's commit, a `run` waiting inside its held-out check)."""
     repo, _ = holdout_repo(make_repo, cli)
     champion = git(repo, "rev-parse", "HEAD")
     (repo / "exp.py").write_text(model(2.5, body=SLOW_HOLDOUT))
     proc = subprocess.Popen([*CLI, "run", "-d", "slow on unseen data"], cwd=repo,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for(repo / ".autoresearch" / "holdout.log", "holding", proc)
+    return repo, champion, proc
+
+
+def test_ctrl_c_during_the_held_out_check_is_an_interrupted_crash(make_repo, cli):
+    repo, champion, proc = _held_in_the_check(make_repo, cli)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, (out, err)
@@ -209,12 +215,7 @@ def test_ctrl_c_during_the_held_out_check_is_an_interrupted_crash(make_repo, cli
 
 
 def test_a_kill_during_the_held_out_check_keeps_the_old_champion(make_repo, cli):
-    repo, _ = holdout_repo(make_repo, cli)
-    champion = git(repo, "rev-parse", "HEAD")
-    (repo / "exp.py").write_text(model(2.5, body=SLOW_HOLDOUT))
-    proc = subprocess.Popen([*CLI, "run", "-d", "slow on unseen data"], cwd=repo,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for(repo / ".autoresearch" / "holdout.log", "holding", proc)
+    repo, champion, proc = _held_in_the_check(make_repo, cli)
     assert state(repo)["champion"]["commit"] == champion  # not the best before it passes
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
