@@ -5,6 +5,8 @@ lazy-loading a route is an improvement, although the build output grows."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
 import pytest
 
@@ -12,6 +14,7 @@ from conftest import git
 from npm_build import build, link_node_modules, skip_unless_slow
 
 pytestmark = pytest.mark.npm
+HASH = re.compile(r"\b(?:\d+\.)?[0-9a-f]{8}\b")  # webpack's [id.]contenthash in a file name
 
 LAZY_APP = """\
 import { lazy, Suspense, useState } from 'react'
@@ -71,6 +74,38 @@ def test_the_recorded_tsup_build_is_what_tsup_writes(project_repo, cli):
     link_node_modules(repo, "tsup_library")
     build(repo)
     assert {p.name: p.read_bytes() for p in (repo / "dist").iterdir()} == recorded
+
+
+def test_the_recorded_cra_build_is_what_react_scripts_writes(project_repo):
+    """tests/fixtures/projects/cra_app/build is react-scripts 5.0.1's output (versions pinned
+    in its package.json) without the source maps; record it again after a change: npm install
+    && npm run build there, then delete build/**/*.map. Installing react-scripts takes minutes.
+    Webpack's content hashes depend on where node_modules lies (linked here), so names and
+    pages are compared with the hashes masked, and the files' sizes within 2%."""
+    skip_unless_slow()
+    repo = project_repo("cra_app")
+
+    def tree() -> dict:
+        out = {}
+        for path in (repo / "build").rglob("*"):
+            if path.is_file() and path.suffix != ".map":
+                name = HASH.sub("#", path.relative_to(repo / "build").as_posix())
+                data = path.read_bytes()
+                out[name] = (HASH.sub("#", data.decode()) if path.suffix in (".html", ".json")
+                             else len(data))
+        return out
+
+    recorded = tree()
+    shutil.rmtree(repo / "build")
+    link_node_modules(repo, "cra_app")
+    build(repo)
+    built = tree()
+    assert built.keys() == recorded.keys()
+    for name, value in recorded.items():
+        if isinstance(value, str):
+            assert built[name] == value, name
+        else:
+            assert built[name] == pytest.approx(value, rel=0.02), name
 
 
 def test_next_build_measures_static_not_cache(project_repo, cli):
