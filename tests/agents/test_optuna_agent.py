@@ -154,3 +154,24 @@ def test_results_show_the_trials(tmp_path, cli):
     rows = cli(root, "results", "--json").json()["shown"]
     assert [r["description"].split(":")[0] for r in rows[1:]] == \
         ["optuna trial 1", "optuna trial 2"]
+
+
+SMALL = """N = 2  # autoresearch: tune 1..3
+K = 9  # autoresearch: tune 1..4
+print("score:", abs(N - 3) + K)
+"""
+
+
+def test_a_small_space_never_proposes_the_champion_file(make_repo, cli):
+    from engine_project import config_text
+
+    root = make_repo({"exp.py": SMALL, "CLAUDE.md": config_text()})
+    assert cli(root, "setup", "--tag", "s1").code == 0
+    # K = 9 lies outside its range 1..4: the study starts without the champion's trial
+    done = drive(root, OptunaAgent(root, seed=0), 6, cli)  # each act changed the file
+    assert len(done) == 6
+    trials = study(root, "s1").trials
+    assert trials[0].user_attrs["experiment"] != "champion" or trials[0].params["K"] <= 4
+    assert [t.user_attrs["experiment"] for t in trials
+            if t.user_attrs["experiment"] != "champion"] == list(range(1, 7))
+    assert min(d["value"] for d in done if d["value"] is not None) == 1  # N = 3, K = 1
