@@ -3,6 +3,7 @@ example project (engine/examples.py), a git repository ready for `setup`."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from autoresearch_helpers.engine import examples
@@ -31,7 +32,7 @@ def run(args) -> int:
     print(inert(f"created {dest}: the {args.example} example, committed ({commit[:7]})"))
     print(inert(f"  {examples.summary(args.example)}"))
     print("next:")
-    print(inert(f"  cd {args.dir}"))
+    print(inert(f"  cd {shlex.quote(args.dir)}"))
     print("  autoresearch setup              # branch, logs, the baseline")
     print("  autoresearch loop --agent optuna  # or /autoresearch in Claude Code")
     return 0

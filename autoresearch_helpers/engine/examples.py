@@ -55,10 +55,13 @@ def create(name: str, dest: Path) -> str:
                         ignore=shutil.ignore_patterns(*SKIPPED))
         git.git(dest, "init", "-q")
         git.git(dest, "add", "-A")
-        env = dict(os.environ)
-        for role in ("AUTHOR", "COMMITTER"):  # a machine without a git identity still works
-            env.setdefault(f"GIT_{role}_NAME", "autoresearch")
-            env.setdefault(f"GIT_{role}_EMAIL", "autoresearch@localhost")
+        env = None
+        if not (git.succeeds(dest, "var", "GIT_AUTHOR_IDENT")
+                and git.succeeds(dest, "var", "GIT_COMMITTER_IDENT")):
+            env = dict(os.environ)  # no git identity here: commit as the tool, not fail
+            for role in ("AUTHOR", "COMMITTER"):
+                for key, value in (("NAME", "autoresearch"), ("EMAIL", "autoresearch@localhost")):
+                    env[f"GIT_{role}_{key}"] = env.get(f"GIT_{role}_{key}") or value
         git.git(dest, "commit", "-q", "-m", f"the {name} example of autoresearch", env=env)
         return git.head(dest)
     except BaseException:

@@ -77,3 +77,14 @@ def test_an_unknown_example_suggests_the_closest(tmp_path, cli):
 def test_no_folder_is_bad_usage(tmp_path, cli):
     result = cli(tmp_path, "new")
     assert result.code == 2 and "autoresearch new DIR" in result.err, result
+
+
+def test_the_commit_is_yours_and_without_an_identity_the_tools(tmp_path, cli):
+    assert cli(tmp_path, "new", "a").code == 0
+    assert git(tmp_path / "a", "log", "--format=%an <%ae>") == "Test <test@example.com>"
+    env = {"GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
+           "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "GIT_CONFIG_GLOBAL": "/dev/null"}
+    made = cli(tmp_path, "new", "b", env=env)
+    assert made.code == 0, made
+    assert git(tmp_path / "b", "log", "--format=%an <%ae>") == \
+        "autoresearch <autoresearch@localhost>"
