@@ -58,7 +58,8 @@ def test_fifteen_trials_improve_the_default_example(tmp_path, cli):
     assert status["experiments"] == 15
     assert status["best"] < status["baseline"] * 0.8, (status["baseline"], status["best"])
     assert status["keep"] >= 1
-    assert seconds < 120, seconds  # about 7 s on 2 cores; generous for a loaded machine
+    assert seconds < 120, seconds  # about 10 s on 2 cores; generous for a loaded machine
+    assert max(d["duration_s"] for d in done) < 10  # each run well under a second when idle
     first = done[0]["description"]
     assert first.startswith("optuna trial 1: LEARNING_RATE=") and "EPOCHS=" in first
     # the study knows the baseline (trial 0) and every experiment, each with its number
