@@ -46,6 +46,15 @@ def test_pip_install_into_a_fresh_venv(tmp_path):
     assert version.stdout.startswith("autoresearch ")
     assert _detect(exe, "flutter_app") == "type:    flutter"
     assert _detect(exe, "kotlin_gradle_multimodule") == "type:    gradle"
+    # the bundled examples are package data: a non-editable install carries them
+    listed = subprocess.run([str(exe), "new", "--list"], capture_output=True, text=True)
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == \
+        ["compress", "ml", "speed"], listed
+    made = subprocess.run([str(exe), "new", str(tmp_path / "ex"), "-e", "compress"],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert {p.name for p in (tmp_path / "ex").iterdir()} >= {
+        ".git", ".gitignore", "CLAUDE.md", "README.md", "program.md", "codec.py", "compress.py"}
 
 
 @pytest.mark.slow

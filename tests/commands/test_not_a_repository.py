@@ -11,10 +11,17 @@ ARGS = {  # verb -> the arguments it needs to get as far as looking for the repo
     "stop": [], "sessions": [], "results": [], "query": ["."], "dashboard": [],
     "report": ["--html", "r.html"], "compare": ["a", "b"], "finalize": [],
 }
+ANYWHERE = {"new"}  # makes its own repository
 
 
 def test_every_verb_is_listed():
-    assert set(ARGS) == set(VERBS)
+    assert set(ARGS) | ANYWHERE == set(VERBS) and not set(ARGS) & ANYWHERE
+
+
+def test_new_works_outside_a_repository(tmp_path, cli):
+    result = cli(tmp_path, "new", "project", "-e", "compress")
+    assert result.code == 0, result
+    assert (tmp_path / "project" / ".git").is_dir()
 
 
 @pytest.mark.parametrize("verb", list(ARGS))
