@@ -45,6 +45,8 @@ def _last_line(*texts: str) -> str:
 class CommandAgent:
     """``command``: a shell command; see the module's doc."""
 
+    reports_cost = False  # whether its replies carry cost_usd (what --budget-usd counts)
+
     def __init__(self, command: str, name: str | None = None):
         self.command = command
         self.name = name or command
@@ -65,8 +67,7 @@ class CommandAgent:
         cmd, on_stdin = self.command_line(turn)
         try:
             result = process.run_command(cmd, turn.root, out, turn.timeout_s, stderr_path=err,
-                                         stdin_path=prompt_file if on_stdin else None,
-                                         env={"AUTORESEARCH_AGENT": "1"})
+                                         stdin_path=prompt_file if on_stdin else None)
         except process.RunInterrupted:
             return Reply(error="agent_interrupted", detail="the agent was interrupted")
         stdout, stderr = _read(out), _read(err)
@@ -89,6 +90,8 @@ class CommandAgent:
 class ClaudeAgent(CommandAgent):
     """``claude -p``: file tools only, edits accepted, the plugin's hooks on, JSON output
     for the cost; with a budget, each turn may spend at most what is left of it."""
+
+    reports_cost = True
 
     def __init__(self, budget_usd: float | None = None, binary: str = "claude"):
         super().__init__(binary, name="claude")

@@ -25,10 +25,12 @@ from autoresearch_helpers.agents import prompt as prompts
 from autoresearch_helpers.agents.base import Agent, Limits, Reply, Turn
 from autoresearch_helpers.agents.progress import Progress
 from autoresearch_helpers.agents.told import outcome_lines
-from autoresearch_helpers.engine import git, scope
-from autoresearch_helpers.engine.experiment import load_active, record_no_run, run_experiment
+from autoresearch_helpers.engine import champion, git, scope
+from autoresearch_helpers.engine.experiment import (
+    Outcome, load_active, record_no_run, run_experiment)
 from autoresearch_helpers.store import lock, logs, session, sessions
-from autoresearch_helpers.vocab import CRASH, fmt_count, fmt_value
+from autoresearch_helpers.store.session import State
+from autoresearch_helpers.vocab import CRASH, fmt_count, fmt_value, inert
 
 
 @dataclass
@@ -50,63 +52,74 @@ class LoopSummary:
 
 def run_loop(root, agent: Agent, limits: Limits, *, live: bool | None = None,
              out=sys.stdout) -> LoopSummary:
-    """Run turns until a limit (see the module's doc); the session must have a baseline."""
+    """Run turns until a limit (see the module's doc); the session must have a baseline.
+    The session lock is held throughout: no other loop, run or setup meanwhile."""
     root = str(root)
-    first = load_active(root)
-    summary = LoopSummary(best=first.champion.value)
-    live = out.isatty() if live is None else live
-    progress = Progress(out, live, limits.max_experiments, limits.max_hours)
-    start, last = time.monotonic(), []
-    try:
-        while True:
-            state = load_active(root)
-            _count(summary, first, state)
-            if _stop(root, state, limits, summary, time.monotonic() - start):
-                break
-            progress.turn(state.champion.value, f"{agent.name} working")
-            try:
-                reply = agent.act(Turn(root, prompts.build(root, state, last), state,
-                                       limits.agent_timeout_s))
-            except KeyboardInterrupt:
-                reply = Reply(error="agent_interrupted", detail="the agent was interrupted")
-            summary.cost_usd += reply.cost_usd or 0.0
-            progress.turn(state.champion.value, "running the experiment")
-            try:
-                outcome = _experiment(root, reply)
-            except KeyboardInterrupt:  # the engine logged the interrupted experiment
-                outcome = None
-            _count(summary, first, load_active(root))
-            if outcome is not None:
-                agent.tell(outcome)
-                progress.result(outcome)
-                last = outcome_lines(root, outcome)
-            if outcome is None or reply.error == "agent_interrupted":
-                summary.stopped_by, summary.message = "interrupted", "interrupted (Ctrl+C)"
-                break
-    finally:
-        progress.close()
+    with lock.Lock(root, "loop"):
+        first = load_active(root)
+        summary = LoopSummary(best=first.champion.value)
+        live = out.isatty() if live is None else live
+        progress = Progress(out, live, limits.max_experiments, limits.max_hours)
+        try:
+            _turns(root, agent, limits, first, summary, progress)
+        finally:
+            progress.close()
+        if summary.stopped_by == "stop_requested":
+            note = champion.remove(root)  # a noisy metric's cache: stop's work, left to us
+            if note:
+                print(inert(note), file=out)
     return summary
 
 
-def _experiment(root, reply: Reply):
-    """Under the lock: the logged result of this turn (None: an interrupted turn that had
-    changed nothing, so there is nothing to log)."""
-    with lock.Lock(root, "loop"):
-        logs.check_appendable(root)
+def _turns(root, agent: Agent, limits: Limits, first: State, summary: LoopSummary,
+           progress: Progress) -> None:
+    start, last, streak = time.monotonic(), [], []  # streak: this loop's crashes in a row
+    while True:
         state = load_active(root)
-        head, _, entries = git.status(root)
-        changes = scope.agent_changes(root, entries, scope.load_leftover(root))
-        changed = bool(changes) or head != state.champion.commit
-        description = reply.description or (diff_summary(root, changes) if changed else
-                                             "no change")
-        if reply.error == "agent_interrupted" and not changed:
-            return None
-        if reply.error:
-            return record_no_run(root, description, reply.error, reply.detail)
-        if not changed:
-            return record_no_run(root, description, "agent_no_change",
-                                 "the agent changed none of the editable files")
-        return run_experiment(root, description)
+        _count(summary, first, state)
+        if _stop(root, state, limits, summary, time.monotonic() - start, streak):
+            return
+        progress.turn(state.champion.value, f"{agent.name} working")
+        try:
+            reply = agent.act(Turn(root, prompts.build(root, state, last), state,
+                                   limits.agent_timeout_s))
+        except KeyboardInterrupt:
+            reply = Reply(error="agent_interrupted", detail="the agent was interrupted")
+        summary.cost_usd += reply.cost_usd or 0.0
+        progress.turn(state.champion.value, "running the experiment")
+        try:
+            outcome = _experiment(root, reply)
+        except KeyboardInterrupt:  # the engine logged the interrupted experiment
+            outcome = None
+        _count(summary, first, load_active(root))
+        if outcome is not None:
+            streak[:] = [*streak, outcome] if outcome.status == CRASH else []
+            agent.tell(outcome)
+            progress.result(outcome)
+            last = outcome_lines(root, outcome)
+        if outcome is None or reply.error == "agent_interrupted":
+            summary.stopped_by, summary.message = "interrupted", "interrupted (Ctrl+C)"
+            return
+
+
+def _experiment(root, reply: Reply) -> Outcome | None:
+    """The logged result of this turn (None: an interrupted turn that had changed
+    nothing, so there is nothing to log). The caller holds the session lock."""
+    logs.check_appendable(root)
+    state = load_active(root)
+    head, _, entries = git.status(root)
+    changes = scope.agent_changes(root, entries, scope.load_leftover(root))
+    changed = bool(changes) or head != state.champion.commit
+    description = reply.description or (diff_summary(root, changes) if changed else
+                                         "no change")
+    if reply.error == "agent_interrupted" and not changed:
+        return None
+    if reply.error:
+        return record_no_run(root, description, reply.error, reply.detail)
+    if not changed:
+        return record_no_run(root, description, "agent_no_change",
+                             "the agent changed none of the editable files")
+    return run_experiment(root, description)
 
 
 def _count(summary: LoopSummary, first, state) -> None:
@@ -116,7 +129,8 @@ def _count(summary: LoopSummary, first, state) -> None:
     summary.best = state.champion.value
 
 
-def _stop(root, state, limits: Limits, summary: LoopSummary, elapsed: float) -> bool:
+def _stop(root, state: State, limits: Limits, summary: LoopSummary, elapsed: float,
+          streak: list[Outcome]) -> bool:
     """Whether to stop before the next turn; says why in ``summary``."""
     why = None
     if session.stop_requested(root):
@@ -128,11 +142,10 @@ def _stop(root, state, limits: Limits, summary: LoopSummary, elapsed: float) -> 
         why = "max_experiments", f"--max-experiments {limits.max_experiments} reached"
     elif limits.max_hours is not None and elapsed >= limits.max_hours * 3600:
         why = "max_hours", f"--max-hours {limits.max_hours:g} reached"
-    elif limits.max_crashes and state.crash_streak >= limits.max_crashes:
-        errors = [f"#{r['n']} {r.get('error')}" for r in state.recent
-                  if r.get("status") == CRASH][-min(limits.max_crashes, 5):]
-        why = "max_crashes", (f"{state.crash_streak} crashes in a row (the last: "
-                              f"{', '.join(errors)}): fix the cause, then run the loop again")
+    elif limits.max_crashes and len(streak) >= limits.max_crashes:
+        errors = [f"#{o.number} {o.error}: {o.detail[:80]}" for o in streak[-3:]]
+        why = "max_crashes", (f"{len(streak)} crashes in a row (the last: "
+                              f"{'; '.join(errors)}): fix the cause, then run the loop again")
     elif limits.budget_usd is not None and summary.cost_usd >= limits.budget_usd:
         why = "budget", f"the budget is spent (${summary.cost_usd:.2f} of ${limits.budget_usd:g})"
     if why:
@@ -160,6 +173,6 @@ def diff_summary(root, changes) -> str:
 
 
 def summary_line(s: LoopSummary) -> str:
-    return (f"loop stopped: {s.message} · {fmt_count(s.experiments, 'experiment')}: "
+    return inert(f"loop stopped: {s.message} · {fmt_count(s.experiments, 'experiment')}: "
             f"{s.keeps} kept, {s.discards} discarded, {fmt_count(s.crashes, 'crash', 'crashes')}"
             f" · best {fmt_value(s.best)}")

@@ -13,6 +13,7 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.agents.base import Limits
 from autoresearch_helpers.agents.loop import run_loop, summary_line
 from autoresearch_helpers.agents.registry import make_agent
+from autoresearch_helpers.errors import UsageError
 
 
 def _positive(kind):
@@ -49,6 +50,9 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     root = paths.find_root()
     agent = make_agent(args.agent, root, args)  # a bad --agent is refused before setup
+    if args.budget_usd is not None and not getattr(agent, "reports_cost", False):
+        raise UsageError(f"--budget-usd counts what the agent's turns cost, and the agent "
+                         f"'{args.agent}' does not say (the claude preset does)")
     setup = [sys.executable, "-m", "autoresearch_helpers", "setup"]
     setup += ["--tag", args.tag] if args.tag else []
     setup += [args.target] if args.target else []

@@ -102,6 +102,9 @@ def test_crashes_in_a_row_stop_the_loop_naming_them(make_repo, tmp_path):
     assert [row[3] for row in rows] == ["keep"] + ["crash"] * 5
     assert branch_log(repo) == ["initial"]  # only what was kept
     assert "VALUE = 5.0" in (repo / "exp.py").read_text()
+    # the crashes in a row are this loop's: once the cause is fixed, the loop goes on
+    r = loop(repo, tmp_path, "--agent", agent(tmp_path, IMPROVE, "b.py"), "--max-experiments", "1")
+    assert r.returncode == 0 and "#6 keep" in r.stdout, r
 
 
 def test_turns_that_come_to_no_experiment_are_logged_crashes(make_repo, tmp_path):
@@ -239,8 +242,34 @@ def test_the_claude_and_codex_presets_run_their_command_lines(make_repo, tmp_pat
 
 def test_bad_options_are_refused_before_anything_is_done(make_repo, tmp_path):
     repo = make_repo(project())
-    for args in (["--max-experiments", "0"], ["--agent-timeout", "x"], ["--agent", " "]):
+    for args in (["--max-experiments", "0"], ["--agent-timeout", "x"], ["--agent", " "],
+                 ["--budget-usd", "2"]):
         full = args if "--agent" in args else ["--agent", "true", *args]
         r = loop(repo, tmp_path, *full)
         assert r.returncode == 2 and "error" in r.stderr, r
         assert not (repo / ".autoresearch").exists()
+
+
+def test_on_a_terminal_a_live_line_shows_the_progress(make_repo, tmp_path):
+    import pty
+
+    repo = make_repo(project())
+    main, other = pty.openpty()
+    proc = subprocess.Popen([*CLI, "loop", "--agent", agent(tmp_path, IMPROVE), "--tag", "t1",
+                             "--max-experiments", "2"], cwd=repo, stdin=other, stdout=other,
+                            stderr=other, env=env(tmp_path, COLUMNS="120"))
+    os.close(other)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal's other end is closed: the loop is over
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0
+    text = seen.decode("utf-8", "replace")
+    assert "experiment 1 of 2" in text and "elapsed" in text, text
+    assert "#2 keep" in text and "best 3" in text
