@@ -111,12 +111,7 @@ class ClaudeAgent(CommandAgent):
         return shlex.join(self.argv()), True
 
     def reply(self, stdout: str) -> Reply:
-        try:
-            data = json.loads(stdout.strip().splitlines()[-1]) if stdout.strip() else {}
-        except ValueError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
+        data = _json_object(stdout)
         cost = data.get("total_cost_usd")
         cost = float(cost) if isinstance(cost, (int, float)) else None
         self.spent += cost or 0.0
@@ -126,6 +121,19 @@ class ClaudeAgent(CommandAgent):
                          detail=f"claude: {inert(str(data.get('subtype') or 'error'))[:100]}: "
                                 f"{_last_line(text)}")
         return Reply(description=prompts.description(text), cost_usd=cost)
+
+
+def _json_object(text: str) -> dict:
+    """The JSON object claude printed (the whole output, else its last line); {} if none."""
+    lines = text.strip().splitlines()
+    for candidate in (text, lines[-1] if lines else ""):
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return {}
 
 
 def codex_agent() -> CommandAgent:

@@ -58,7 +58,7 @@ def run(args) -> int:
     setup += [args.target] if args.target else []
     code = subprocess.run(setup, cwd=root).returncode
     if code != 0:
-        return 130 if code < 0 else code
+        return 128 - code if code < 0 else code  # killed by signal S: 128+S, as a shell says
     sys.stdout.flush()
     limits = Limits(max_experiments=args.max_experiments, max_hours=args.max_hours,
                     max_crashes=args.max_crashes, budget_usd=args.budget_usd,

@@ -32,7 +32,9 @@ HANG = HEAD + SET + ("import subprocess\nchild = subprocess.Popen(['sleep', '300
 STOP = HEAD + SET + ("subprocess = __import__('subprocess')\n"
                      "subprocess.run([*os.environ['CLI'].split('\\0'), 'stop'], check=True)\n"
                      "print('DESCRIPTION: then stop')\n")
-WAIT = HEAD + SET + ("open(os.environ['READY'], 'w').write('x')\ntime.sleep(300)\n")
+WAIT = HEAD + SET + ("import subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
+                     "open(os.environ['PIDS'], 'w').write(f'{os.getpid()} {child.pid}')\n"
+                     "open(os.environ['READY'], 'w').write('x')\ntime.sleep(300)\n")
 SLOW_RUN = HEAD + ("open('exp.py', 'w').write('import os, time\\nopen(os.environ[\"READY\"], \"w\")"
                    ".write(\"x\")\\ntime.sleep(300)\\nprint(\"score: 1\")\\n')\n"
                    "print('DESCRIPTION: a slow one')\n")
@@ -172,6 +174,8 @@ def test_ctrl_c_during_the_agent_resets_its_edit_and_exits_130(make_repo, tmp_pa
     repo = make_repo(project())
     proc = _interrupt(repo, tmp_path, WAIT)
     assert proc.returncode == 130
+    pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
+    assert not any(_alive(pid) for pid in pids)  # the agent's whole tree
     assert "VALUE = 5.0" in (repo / "exp.py").read_text()  # the tree is at the champion
     last = done_events(repo)[-1]["details"]
     assert (last["experiment"], last["error"]) == (1, "agent_interrupted")
