@@ -92,11 +92,13 @@ def record_no_run(root, description: str, error: str, detail: str) -> Outcome:
     changes = scope.agent_changes(root, entries, scope.load_leftover(root))
     out = Outcome(number=state.experiments + 1, status=CRASH, description=description,
                   prev=state.champion.value, notes=notes, state=state)
-    _set_aside(root, out, changes, [detail], error)
-    out.violations = []  # nothing was out of scope
-    if not changes:
-        out.saved = None
-        setaside.discard(root, out.number)
+    if changes:
+        _set_aside(root, out, changes, [detail], error)
+        out.violations = []  # nothing was out of scope
+    else:  # nothing to set aside: the tree is left as it is
+        out.error, out.detail = error, detail
+        logs.log_event(root, "experiment_start", {"experiment": out.number,
+                       "description": description}, tag=state.tag)
     _finish(root, out)
     return out
 

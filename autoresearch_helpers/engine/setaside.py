@@ -50,8 +50,3 @@ def set_aside(root, state: State, number: int, changes) -> str:
     with open(os.path.join(where, ".done"), "w", encoding="utf-8"):
         pass
     return relative(root, number)
-
-
-def discard(root, number: int) -> None:
-    """Remove the folder of a change that was empty: nothing was set aside."""
-    shutil.rmtree(folder(root, number), ignore_errors=True)
