@@ -1,17 +1,18 @@
 """The unattended loop: an agent edits, the engine runs the experiment, again and again.
 
-Each turn: the prompt (agents/prompt.py) -> ``agent.act`` under its timeout -> under the
-session lock, the experiment exactly as `autoresearch run` runs it (engine/experiment.py),
-described by the agent's DESCRIPTION line, else by a summary of its diff. A turn that
+Each turn: the prompt (agents/prompt.py) -> ``agent.act`` under its timeout -> the
+experiment exactly as `autoresearch run` runs it (engine/experiment.py), described by the
+agent's DESCRIPTION line, else by a summary of its diff. The session lock is held for the
+whole loop. A turn that
 comes to no experiment (the agent timed out, failed, or changed nothing) is still one
 logged result: a crash ``agent_timeout``, ``agent_failed`` or ``agent_no_change``, whose
 change, if any, is set aside under .autoresearch/rejected/<n>/. Those count toward
 ``max_crashes`` as any crash does.
 
 Stops before a turn on max_experiments (of this loop), max_hours, a stop request, the
-session's own max_experiments, max_crashes crashes in a row or the budget. Ctrl+C during
+session's own max_experiments, max_crashes crashes in a row (this loop's) or the budget. Ctrl+C during
 the agent's turn: its process tree is killed, a change it had begun is set aside (a crash
-``agent_interrupted``), and the loop ends (exit 130); during the experiment the engine
+``agent_interrupted``; no change, nothing logged), and the loop ends (exit 130); during the experiment the engine
 logs the ``interrupted`` crash and the loop ends after it.
 """
 
