@@ -21,6 +21,7 @@ VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.
     "config": "show the effective configuration and where each value came from",
     "setup": "create the experiment branch and logs, and measure the baseline",
     "run": "run one experiment of the change now in the working tree",
+    "loop": "run the loop unattended: an agent command proposes each experiment",
     "status": "the session state: best, counts, recent experiments",
     "stop": "ask the loop to stop after the current experiment",
     "sessions": "every session of this repository and its state",

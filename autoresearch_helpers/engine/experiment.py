@@ -83,6 +83,26 @@ def run_experiment(root, description: str, *, allow_empty: bool = False) -> Outc
     return out
 
 
+def record_no_run(root, description: str, error: str, detail: str) -> Outcome:
+    """An attempt that never reached a run (an agent that timed out, failed or changed
+    nothing): one crash logged as an experiment; a change it left is set aside and the
+    tree goes back to the champion. Call with the session lock held."""
+    state = load_active(root)
+    notes, entries = _prepare(root, state)
+    changes = scope.agent_changes(root, entries, scope.load_leftover(root))
+    out = Outcome(number=state.experiments + 1, status=CRASH, description=description,
+                  prev=state.champion.value, notes=notes, state=state)
+    if changes:
+        _set_aside(root, out, changes, [detail], error)
+        out.violations = []  # nothing was out of scope
+    else:  # nothing to set aside: the tree is left as it is
+        out.error, out.detail = error, detail
+        logs.log_event(root, "experiment_start", {"experiment": out.number,
+                       "description": description}, tag=state.tag)
+    _finish(root, out)
+    return out
+
+
 def _git_tampered(root, state: State, folder: str) -> list[str]:
     """Undo changes to .git's configuration and hooks since setup (what was changed goes
     under ``folder``); one line each."""

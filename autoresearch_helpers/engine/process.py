@@ -132,13 +132,14 @@ class _Leader:
 
 def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = None,
                 grace: float = 5.0, on_start=None, stderr_path=None,
-                marker: str | None = None) -> RunResult:
+                marker: str | None = None, stdin_path=None) -> RunResult:
     """Run ``cmd`` through /bin/sh in ``cwd`` for at most ``budget`` seconds (see module doc).
 
     Its output goes to ``log_path`` (stderr to ``stderr_path`` when given). ``env`` adds to
     (and overrides) our own environment. ``on_start(pgid)`` is called right after the start,
     so a caller can record the group (and ``marker``, the value of AUTORESEARCH_RUN in the
-    run's environment) and stop it should this process itself be killed.
+    run's environment) and stop it should this process itself be killed. ``stdin_path``:
+    a file the command reads as its standard input (default: none, /dev/null).
     """
     marker = marker or secrets.token_hex(8)
     caught: list[int] = []
@@ -147,7 +148,8 @@ def run_command(cmd: str, cwd, log_path, budget: float, *, env: dict | None = No
     before = set(descendants(os.getpid()))
     captures = _captures(cmd, cwd, log_path, stderr_path)
     try:
-        leader, start = _start(cmd, cwd, captures, {**os.environ, **(env or {}), MARKER: marker})
+        leader, start = _start(cmd, cwd, captures, {**os.environ, **(env or {}), MARKER: marker},
+                               stdin_path)
         try:
             if on_start is not None:
                 on_start(leader.pid)
@@ -190,18 +192,23 @@ def _captures(cmd: str, cwd, log_path, stderr_path) -> list[Capture]:
     return made
 
 
-def _start(cmd: str, cwd, captures: list[Capture], env) -> tuple[_Leader, float]:
+def _start(cmd: str, cwd, captures: list[Capture], env,
+           stdin_path=None) -> tuple[_Leader, float]:
     """Start the shell as the leader of a new session, its output going to the pipes."""
     out, err = captures[0], captures[-1]
+    stdin = None
     try:
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         start = time.monotonic()
-        proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env,
-                                stdin=subprocess.DEVNULL, stdout=out.write_fd,
-                                stderr=err.write_fd, start_new_session=True)
+        proc = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=cwd, env=env, stdin=stdin,
+                                stdout=out.write_fd, stderr=err.write_fd,
+                                start_new_session=True)
     except OSError as exc:
         raise AutoresearchError(f"cannot run {cmd!r} in {cwd} with its output to "
                                 f"{out.log.name}: {exc.strerror or exc}") from None
     finally:
+        if stdin is not None and stdin is not subprocess.DEVNULL:
+            stdin.close()
         for capture in captures:
             capture.child_started()
     return _Leader(proc), start

@@ -8,7 +8,8 @@ from autoresearch_helpers.cli import VERBS
 
 ARGS = {  # verb -> the arguments it needs to get as far as looking for the repository
     "detect": [], "config": [], "setup": [], "run": ["-d", "an idea"], "status": [],
-    "stop": [], "sessions": [], "results": [], "query": ["."], "dashboard": [],
+    "loop": ["--agent", "true"], "stop": [], "sessions": [], "results": [], "query": ["."],
+    "dashboard": [],
     "report": ["--html", "r.html"], "compare": ["a", "b"], "finalize": [],
 }
 ANYWHERE = {"new"}  # makes its own repository
