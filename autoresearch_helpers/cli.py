@@ -16,6 +16,7 @@ from autoresearch_helpers.errors import AutoresearchError, FileError
 from autoresearch_helpers.vocab import inert
 
 VERBS = {  # verb -> one-line help; the module is autoresearch_helpers.commands.<verb>
+    "demo": "see the loop work in a minute: an example, the optuna agent, the report",
     "new": "start a project from a bundled example (--list shows them)",
     "detect": "detect the project type and its defaults",
     "config": "show the effective configuration and where each value came from",

@@ -12,7 +12,7 @@ ARGS = {  # verb -> the arguments it needs to get as far as looking for the repo
     "dashboard": [],
     "report": ["--html", "r.html"], "compare": ["a", "b"], "finalize": [],
 }
-ANYWHERE = {"new"}  # makes its own repository
+ANYWHERE = {"new", "demo"}  # make their own repository
 
 
 def test_every_verb_is_listed():
