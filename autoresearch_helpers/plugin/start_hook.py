@@ -35,10 +35,12 @@ from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.plugin.hook import active_session  # noqa: E402
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
-HEADING = ("autoresearch: the experiment loop of session {tag} is running in this repository "
-           "(branch {branch}); you are its researcher. Go on with it: `autoresearch status "
-           "--brief`, one idea not tried yet, an edit of the editable files, `autoresearch run "
-           "-d \"<the idea>\"`, and again. To end the loop: `autoresearch stop`. Its status:")
+HEADING = ("autoresearch: the experiment loop of session {tag} is active in this repository "
+           "(branch {branch}). If you are its researcher (/autoresearch started it in this "
+           "conversation), go on with it: `autoresearch status --brief`, one idea not tried "
+           "yet, an edit of the editable files, `autoresearch run -d \"<the idea>\"`, and "
+           "again; a Stop hook reminds you when you end your turn. To end the loop: "
+           "`autoresearch stop`. Its status:")
 
 
 def context(event: dict) -> str | None:

@@ -8,9 +8,11 @@ the event as JSON on stdin (Claude Code 2.1.330 sends these keys, among others):
      "transcript_path": "...", "stop_hook_active": false, "last_assistant_message": "..."}
 
 When the cwd's git repository has an active session on its branch (plugin/hook.py
-``active_session``: store/sessions.py ``phase`` is active, HEAD on the session's branch),
-the end of the turn is blocked with the Stop decision output; Claude Code gives the reason
-to the agent, which goes on::
+``active_session``: store/sessions.py ``phase`` is active, HEAD on the session's branch)
+whose loop is under way (an experiment was logged since the last setup or resume: not
+store/sessions.py ``fresh``; so `/autoresearch setup` alone still ends its turn), the end
+of the turn is blocked with the Stop decision output; Claude Code gives the reason to the
+agent, which goes on::
 
     {"decision": "block", "reason": "autoresearch: the loop is running: ..."}
 
@@ -24,8 +26,8 @@ goes on working would otherwise be let go at its next stop. It only starts the c
 afresh when false (a new turn: the user wrote). Claude Code has its own cap as well (8
 blocks with no tool call in between, CLAUDE_CODE_STOP_HOOK_BLOCK_CAP), above ours.
 
-No session, a stopped or finished one, another branch or a cwd outside a repository: the
-turn ends (nothing printed). A session.json that cannot be read: one line on stderr, the
+No session, a stopped or finished one, none under way, another branch or a cwd outside a
+repository: the turn ends (nothing printed). A session.json that cannot be read: one line on stderr, the
 turn ends. The hook never fails: exit 0. Standard library only.
 """
 
@@ -41,6 +43,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
 from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.plugin.hook import active_session  # noqa: E402
+from autoresearch_helpers.store import sessions  # noqa: E402
 from autoresearch_helpers.vocab import fmt_counts, fmt_value  # noqa: E402
 
 CAP = 3  # blocks in a row without a new experiment, then the turn may end
@@ -59,8 +62,8 @@ def decide(event: dict) -> dict | None:
     if root is None:
         return None
     state = active_session(root)
-    if state is None:
-        return None
+    if state is None or sessions.fresh(state):
+        return None  # no loop here, or none under way yet: `/autoresearch setup` ends so
     count = os.path.join(paths.state_dir(root), COUNT_FILE)
     mark = {"tag": state.tag, "experiments": state.experiments}
     blocks = _blocks(count, mark) if event.get("stop_hook_active") is True else 0

@@ -50,7 +50,9 @@ def repo(make_repo):
 
 
 def active(repo: Path, **fields) -> None:
-    write_session_file(repo, branch=branch(repo), **fields)
+    """An active session on the current branch, its loop under way (an experiment logged
+    since setup: experiments above resumed_at)."""
+    write_session_file(repo, branch=branch(repo), **{"experiments": 1, "resumed_at": 0, **fields})
 
 
 def test_an_active_loop_blocks_the_end_of_the_turn(repo):
@@ -89,6 +91,14 @@ def test_a_new_experiment_or_a_new_turn_starts_the_count_afresh(repo):
     for _ in range(stop_hook.CAP - 1):
         assert json.loads(run(STOP, stop_event(repo, active=True), repo).stdout)["decision"] == "block"
     assert "systemMessage" in json.loads(run(STOP, stop_event(repo, active=True), repo).stdout)
+
+
+def test_after_setup_alone_the_turn_ends_and_the_context_names_the_loop(repo):
+    active(repo, experiments=4, resumed_at=4)  # set up or resumed, no experiment since
+    proc = run(STOP, stop_event(repo), repo)
+    assert (proc.stdout, proc.stderr) == ("", "")
+    out = json.loads(run(START, start_event(repo, "compact"), repo).stdout)
+    assert "session t1 (active)" in out["hookSpecificOutput"]["additionalContext"]
 
 
 @pytest.mark.parametrize("case", ["no session", "stopped", "stop requested", "finished",
@@ -134,8 +144,8 @@ def test_session_start_puts_the_brief_status_in_the_context(repo, source):
     assert list(out) == ["hookSpecificOutput"]
     assert out["hookSpecificOutput"]["hookEventName"] == "SessionStart"
     first, *status = out["hookSpecificOutput"]["additionalContext"].split("\n")
-    assert first.startswith(f"autoresearch: the experiment loop of session t1 is running in "
-                            f"this repository (branch {branch(repo)}); you are its researcher.")
+    assert first.startswith(f"autoresearch: the experiment loop of session t1 is active in "
+                            f"this repository (branch {branch(repo)}). If you are its researcher")
     assert "`autoresearch stop`" in first
     assert status[0].startswith(f"session t1 (active) on {branch(repo)} · metric score")
     assert "no baseline yet: run '/autoresearch setup' to measure it" in status

@@ -75,7 +75,7 @@ def test_an_active_loop_keeps_the_agent_going_then_lets_it_stop_after_the_cap(
     assert not (repo / ".autoresearch" / stop_hook.COUNT_FILE).exists()
     # SessionStart (source "startup") put the loop and its brief status in the context
     first = json.dumps(api.requests[0])
-    assert "the experiment loop of session t1 is running in this repository" in first
+    assert "the experiment loop of session t1 is active in this repository" in first
     assert "no baseline yet: run '/autoresearch setup' to measure it" in first
 
 
