@@ -125,3 +125,25 @@ def test_bin_autoresearch_runs_from_any_folder_and_through_a_symlink(make_repo, 
     proc = subprocess.run([str(link), "no-such-verb"], cwd=tmp_path, capture_output=True,
                           text=True, env=env, timeout=60)
     assert proc.returncode == 2 and "unknown verb 'no-such-verb'" in proc.stderr
+
+
+def test_context_lines_of_a_command_see_the_plugins_bin_too(claude, tmp_path):
+    """What docs/cli.md says of the `!` lines: bin/ is on their PATH as well (the command
+    file still names the launcher there, for `--context`)."""
+    plugin = tmp_path / "probe"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "probe", "version": "0.0.1"}')
+    (plugin / "bin").mkdir()
+    (plugin / "bin" / "probetool").write_text("#!/bin/sh\necho probe-bin-ran\n")
+    (plugin / "bin" / "probetool").chmod(0o755)
+    (plugin / "commands").mkdir()
+    (plugin / "commands" / "probe.md").write_text(
+        "---\ndescription: probe\nallowed-tools: Bash(probetool:*)\n---\nPATH probe: !`probetool`\n")
+    cwd, home = tmp_path / "cwd", tmp_path / "home"
+    cwd.mkdir()
+    home.mkdir()
+    subprocess.run([claude, "-p", "/probe:probe", "--plugin-dir", str(plugin), "--output-format",
+                    "stream-json", "--verbose"], cwd=cwd, capture_output=True, text=True,
+                   timeout=120, env=clean_env(home))
+    transcripts = "".join(p.read_text() for p in (home / ".claude" / "projects").glob("*/*.jsonl"))
+    assert "PATH probe: probe-bin-ran" in transcripts
