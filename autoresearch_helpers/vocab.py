@@ -217,10 +217,8 @@ SLASH_VERBS = ("setup", "sessions", "results", "status", "stop")  # autoresearch
 def typed(words: str) -> str:
     """How the reader of a message runs ``autoresearch WORDS``: as is in a terminal; inside
     Claude Code (through the plugin's launcher) ``/autoresearch WORDS`` for a verb the
-    slash command takes, else the launcher's own form, which the command file uses."""
-    launcher = os.environ.get(LAUNCHER_ENV)
-    if not launcher:
-        return f"autoresearch {words}"
-    if words.split(" ", 1)[0] in SLASH_VERBS:
+    slash command takes, else as is too: the plugin's bin/autoresearch is on the Bash
+    tool's PATH there, the form the command file uses."""
+    if os.environ.get(LAUNCHER_ENV) and words.split(" ", 1)[0] in SLASH_VERBS:
         return f"/autoresearch {words}"
-    return f'python3 "{launcher}" {words}'
+    return f"autoresearch {words}"

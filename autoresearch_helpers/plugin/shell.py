@@ -1,9 +1,10 @@
 """Bash commands that would read a hidden file: the hook's second line of defence.
 
 The first line is the command file's permission rules (autoresearch.md `allowed-tools`):
-the agent may run only the launcher and `git status/diff/log/show`. This check, a token
-check and not a shell parser, denies a command (input ``{"command": "..."}``) when one of
-its simple commands (split at ``; && || | &`` and newlines), other than the launcher's:
+the agent may run only the helper (``autoresearch``, the plugin's bin/, or the launcher) and
+`git status/diff/log/show`. This check, a token check and not a shell parser, denies a
+command (input ``{"command": "..."}``) when one of its simple commands (split at
+``; && || | &`` and newlines), other than the helper's:
 
 1. has a word that names a hidden path, or a hidden file's blob id: as written (from the
    working directory, wildcards expanded as the shell would), after ``=`` (``--file=x``),
@@ -67,8 +68,9 @@ def decide(command: str, root: str, scope: Scope, cwd: str) -> str | None:
     for simple in words(command):
         while simple and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", simple[0]):
             simple = simple[1:]  # VAR=value before the program
-        if not simple or any(w.endswith("plugin/launch.py") for w in simple[:2]):
-            continue  # the helper: it reads what it needs itself
+        if not simple or os.path.basename(simple[0]) == "autoresearch" or any(
+                w.endswith("plugin/launch.py") for w in simple[:2]):
+            continue  # the helper (bin/autoresearch, the launcher): it reads what it needs
         if simple[0] in ("cd", "pushd") and len(simple) == 2:
             cwd = absolute(simple[1], cwd)  # where the next commands run
         reason = _names_hidden(simple, root, scope, cwd)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 
-from autoresearch_helpers.store.session import State
 from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, WALL_TIME, inert, size_words
 
 MAX_LINES = 60  # of the instructions shown; the rest is named, not printed
@@ -85,12 +84,6 @@ def _read(root, rel: str | None) -> str | None:
         return None
     with open(os.path.join(root, rel), "rb") as fh:
         return fh.read().decode("utf-8", errors="replace")
-
-
-def fresh(state: State) -> bool:
-    """No experiment has run since the session was set up or last resumed: the brief
-    status then shows the project's instructions in full, else only where they are."""
-    return state.experiments <= state.resumed_at
 
 
 def instructions_lines(root, config: dict, full: bool, limit: int = MAX_LINES) -> list[str]:

@@ -27,7 +27,7 @@ def budget_text(state: State) -> str:
 def brief_lines(root, state: State, last: int = 5, brief: bool = True) -> list[str]:
     """The status lines; ``brief`` (status --brief, a resumed setup) shows the project's
     instructions in full while no experiment has run since setup or the last resume."""
-    rules = briefing.instructions_lines(root, state.config, brief and briefing.fresh(state))
+    rules = briefing.instructions_lines(root, state.config, brief and sessions.fresh(state))
     return [inert(line) for line in _state_lines(root, state, last)] + rules
 
 

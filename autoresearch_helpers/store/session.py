@@ -85,7 +85,7 @@ class State:
     git_prints: dict = field(default_factory=dict)  # .git config and hooks (engine/gitguard)
     untracked_at_setup: list[str] = field(default_factory=list)  # the user's untracked files
     decision: dict = field(default_factory=dict)  # engine/sequential.Settings from calibration
-    resumed_at: int = 0  # experiments at the last setup or resume (reports/briefing.fresh)
+    resumed_at: int = 0  # experiments at the last setup or resume (store/sessions.fresh)
     holdout_tolerance: float = 0.0  # in the held-out metric's units, resolved at setup
     hidden: list[str] = field(default_factory=list)  # hidden_files: the agent may not read them
     active: bool = True

@@ -43,6 +43,13 @@ def phase(root, state: State) -> str:
     return ACTIVE
 
 
+def fresh(state: State) -> bool:
+    """No experiment has run since the session was set up or last resumed (``resumed_at``):
+    the brief status then shows the project's instructions in full, and the Stop hook
+    (plugin/stop_hook.py) lets a turn end, as after `setup` alone."""
+    return state.experiments <= state.resumed_at
+
+
 def folder(root, tag: str) -> str:
     return os.path.join(paths.state_dir(root), PARKED, tag)
 

@@ -155,6 +155,7 @@ def test_a_hidden_files_blob_id_is_denied(repo):
     "git status", "git diff", "git diff --stat", "git log --oneline -5", "git log --stat",
     "git show HEAD -- exp.py", "git show --stat", "cat exp.py src/util.py",
     f'{LAUNCH} run -d "seed the init like evaluate.py does"', f"{LAUNCH} status --brief",
+    'autoresearch run -d "seed the init like evaluate.py does"',
 ])
 def test_bash_commands_that_show_no_hidden_file_are_allowed(repo, command):
     assert reason(call("Bash", {"command": command}, repo), repo) is None, command

@@ -200,7 +200,7 @@ def test_read_version_matches_the_package():
 
 def test_messages_name_what_is_typed_inside_claude_code(make_repo, tmp_path):
     # through the launcher, a verb the slash command takes is named as /autoresearch ...,
-    # any other as the launcher's own form; in a terminal the bare command
+    # any other as autoresearch ... (bin/autoresearch); in a terminal the bare command
     repo = make_repo({"a.txt": "x\n"})
     via = launcher(sys.executable, "run", "-d", "idea", cwd=repo, data=tmp_path / "data")
     assert via.returncode == 1 and "run '/autoresearch setup' first" in via.stderr
@@ -213,11 +213,11 @@ def test_messages_name_what_is_typed_inside_claude_code(make_repo, tmp_path):
     assert "(start one with: /autoresearch setup)" in listed.stdout
 
 
-def test_a_verb_the_slash_command_does_not_take_is_named_in_the_launchers_form(monkeypatch):
+def test_a_verb_the_slash_command_does_not_take_is_named_as_typed_in_a_shell(monkeypatch):
     from autoresearch_helpers.vocab import typed
 
     monkeypatch.delenv("AUTORESEARCH_LAUNCHER", raising=False)
     assert typed("run -d x") == "autoresearch run -d x"
     monkeypatch.setenv("AUTORESEARCH_LAUNCHER", "/plugins/ar/launch.py")
-    assert typed("run -d x") == 'python3 "/plugins/ar/launch.py" run -d x'
+    assert typed("run -d x") == "autoresearch run -d x"  # bin/autoresearch, on the PATH
     assert typed("setup --tag t2") == "/autoresearch setup --tag t2"

@@ -106,6 +106,10 @@ def test_manifests_validate_strictly(claude, target, tmp_path):
         assert "❯ commands: autoresearch:autoresearch" in proc.stdout
         assert ('❯ hooks: PreToolUse Edit|Write|MultiEdit|NotebookEdit|Read|NotebookRead|Grep|Glob|Bash|Monitor command '
                 '"python3 \\"${CLAUDE_PLUGIN_ROOT}/autoresearch_helpers/plugin/hook.py\\""') in proc.stdout
+        for event, script in (("Stop", "stop_hook.py"), ("SessionStart", "start_hook.py")):
+            assert (f'❯ hooks: {event} command "python3 \\"${{CLAUDE_PLUGIN_ROOT}}'
+                    f'/autoresearch_helpers/plugin/{script}\\""') in proc.stdout
+        assert "❯ bin: autoresearch" in proc.stdout
 
 
 def _commands_plugin(tmp_path: Path, command_text: str) -> Path:
@@ -151,7 +155,7 @@ def test_each_argument_form_renders(claude, make_repo, tmp_path, args):
     prompt = shown.prompt
     for leftover in ("${CLAUDE_PLUGIN_ROOT}", "$ARGUMENTS", "${"):
         assert leftover not in prompt
-    assert f"    {LAUNCH} VERB ...\n" in prompt
+    assert "    autoresearch VERB ...\n" in prompt  # bin/autoresearch, on the Bash tool's PATH
     state = context_line(repo, clean_env(tmp_path / "claude-home"))
     assert f"\n- Session state: {state}\n" in prompt
     assert f"\n- Argument (empty when none was given): `{args}`\n" in prompt
