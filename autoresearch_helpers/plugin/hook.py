@@ -40,7 +40,7 @@ from autoresearch_helpers.engine import git  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
 from autoresearch_helpers.engine.scope import Scope  # noqa: E402
 from autoresearch_helpers.plugin import reading, shell  # noqa: E402
-from autoresearch_helpers.store import session, sessions  # noqa: E402
+from autoresearch_helpers.store import lock, session, sessions  # noqa: E402
 from autoresearch_helpers.vocab import typed  # noqa: E402
 
 EDIT_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
@@ -71,6 +71,13 @@ def active_session(root: str):
     if git.current_branch(root) != state.branch:
         return None  # the user switched to another branch: not the loop's work tree
     return state
+
+
+def driven_by_loop(root: str) -> bool:
+    """Whether `autoresearch loop` holds the session lock: a conversation in this repository
+    is then one of its agent's turns (`--agent claude`), and the loop starts the next."""
+    held = lock.holder(root)
+    return held is not None and held.verb == "loop"
 
 
 def decide(event: dict) -> str | None:

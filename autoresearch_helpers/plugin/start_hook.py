@@ -32,7 +32,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
 
 from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session  # noqa: E402
+from autoresearch_helpers.plugin.hook import active_session, driven_by_loop  # noqa: E402
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
 HEADING = ("autoresearch: the experiment loop of session {tag} is active in this repository "
@@ -48,8 +48,8 @@ def context(event: dict) -> str | None:
     cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
     root = paths.repo_root_or_none(cwd)
     state = active_session(root) if root is not None else None
-    if state is None:
-        return None
+    if state is None or driven_by_loop(root):
+        return None  # no loop here, or a turn of `autoresearch loop`: its prompt says it all
     return HEADING.format(tag=state.tag, branch=state.branch) + "\n" + brief_status(root)
 
 

@@ -26,8 +26,9 @@ goes on working would otherwise be let go at its next stop. It only starts the c
 afresh when false (a new turn: the user wrote). Claude Code has its own cap as well (8
 blocks with no tool call in between, CLAUDE_CODE_STOP_HOOK_BLOCK_CAP), above ours.
 
-No session, a stopped or finished one, none under way, another branch or a cwd outside a
-repository: the turn ends (nothing printed). A session.json that cannot be read: one line on stderr, the
+No session, a stopped or finished one, none under way, another branch, a turn of
+`autoresearch loop` (it holds the session lock as "loop", and starts the next turn itself)
+or a cwd outside a repository: the turn ends (nothing printed). A session.json that cannot be read: one line on stderr, the
 turn ends. The hook never fails: exit 0. Standard library only.
 """
 
@@ -42,7 +43,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
 
 from autoresearch_helpers import paths  # noqa: E402
 from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session  # noqa: E402
+from autoresearch_helpers.plugin.hook import active_session, driven_by_loop  # noqa: E402
 from autoresearch_helpers.store import sessions  # noqa: E402
 from autoresearch_helpers.vocab import fmt_counts, fmt_value  # noqa: E402
 
@@ -64,6 +65,8 @@ def decide(event: dict) -> dict | None:
     state = active_session(root)
     if state is None or sessions.fresh(state):
         return None  # no loop here, or none under way yet: `/autoresearch setup` ends so
+    if driven_by_loop(root):
+        return None  # a turn of `autoresearch loop --agent claude`: the loop goes on itself
     count = os.path.join(paths.state_dir(root), COUNT_FILE)
     mark = {"tag": state.tag, "experiments": state.experiments}
     blocks = _blocks(count, mark) if event.get("stop_hook_active") is True else 0

@@ -88,6 +88,7 @@ def test_a_new_experiment_or_a_new_turn_starts_the_count_afresh(repo):
         assert json.loads(run(STOP, stop_event(repo, active=True), repo).stdout)["decision"] == "block"
     # stop_hook_active false: a new turn (the user wrote); blocked again from zero
     assert json.loads(run(STOP, stop_event(repo), repo).stdout)["decision"] == "block"
+    assert run(START, start_event(repo, "startup"), repo).stdout != ""
     for _ in range(stop_hook.CAP - 1):
         assert json.loads(run(STOP, stop_event(repo, active=True), repo).stdout)["decision"] == "block"
     assert "systemMessage" in json.loads(run(STOP, stop_event(repo, active=True), repo).stdout)
@@ -156,3 +157,22 @@ def test_session_start_from_a_subfolder_of_the_repository(repo):
     (repo / "sub").mkdir()
     out = json.loads(run(START, start_event(repo / "sub", "compact"), repo / "sub").stdout)
     assert "session t1 (active)" in out["hookSpecificOutput"]["additionalContext"]
+
+
+def test_a_turn_of_autoresearch_loop_ends_as_its_agent_wants(repo):
+    """`autoresearch loop --agent claude` holds the session lock as "loop" and starts each
+    turn itself: the hook never keeps its agent's `claude -p` turn going."""
+    active(repo)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom autoresearch_helpers.store import lock\n"
+         "with lock.Lock(sys.argv[1], 'loop'):\n    print('held', flush=True)\n"
+         "    time.sleep(60)\n", str(repo)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert run(STOP, stop_event(repo), repo).stdout == ""
+        assert run(START, start_event(repo, "startup"), repo).stdout == ""
+    finally:
+        holder.kill()
+        holder.wait()
+    assert json.loads(run(STOP, stop_event(repo), repo).stdout)["decision"] == "block"
+    assert run(START, start_event(repo, "startup"), repo).stdout != ""
