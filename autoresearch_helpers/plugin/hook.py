@@ -140,29 +140,38 @@ def _hidden(state, tool: str) -> list[str]:
     return list(state.hidden)
 
 
-def deny(reason: str) -> str:
-    """The PreToolUse decision JSON that blocks the call and tells the agent why."""
-    return json.dumps({"hookSpecificOutput": {"hookEventName": "PreToolUse",
-                                              "permissionDecision": "deny",
-                                              "permissionDecisionReason": reason}})
+def deny(reason: str | None) -> dict | None:
+    """The PreToolUse decision that blocks the call and tells the agent why (None: allow)."""
+    if not reason:
+        return None
+    return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+                                   "permissionDecisionReason": reason}}
 
 
-def main(stdin=None) -> int:
+def respond(stdin, label: str, answer, then: str = "") -> int:
+    """A hook's whole run: read the event on ``stdin``, print the JSON object ``answer``
+    returns (nothing for None). It never fails: a session.json that cannot be read, a bad
+    input or a bug of the hook is one line on stderr, ``label`` first and ``then`` last
+    (what happens instead), and exit 0."""
     try:
         event = json.loads((stdin or sys.stdin).read())
         if not isinstance(event, dict):
             raise ValueError(f"expected a JSON object, got {type(event).__name__}")
-        reason = decide(event)
-    except AutoresearchError as exc:  # session.json cannot be read: its scope is unknown
-        print(f"autoresearch hook: {exc}; the call is allowed", file=sys.stderr)
+        output = answer(event)
+    except AutoresearchError as exc:  # session.json cannot be read
+        print(f"{label}: {exc}{then}", file=sys.stderr)
         return 0
-    except Exception as exc:  # never block the user because of this hook
-        print(f"autoresearch hook: ignored ({type(exc).__name__}: {exc}); the call is allowed",
-              file=sys.stderr)
+    except Exception as exc:  # never stand in the user's way because of a hook
+        print(f"{label}: ignored ({type(exc).__name__}: {exc}){then}", file=sys.stderr)
         return 0
-    if reason:
-        print(deny(reason))
+    if output:
+        print(json.dumps(output))
     return 0
+
+
+def main(stdin=None) -> int:
+    return respond(stdin, "autoresearch hook", lambda event: deny(decide(event)),
+                   "; the call is allowed")
 
 
 if __name__ == "__main__":

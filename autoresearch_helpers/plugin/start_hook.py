@@ -22,7 +22,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -31,8 +30,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from autoresearch_helpers import paths  # noqa: E402
-from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session, driven_by_loop  # noqa: E402
+from autoresearch_helpers.plugin.hook import active_session, driven_by_loop, respond  # noqa: E402
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
 HEADING = ("autoresearch: the experiment loop of session {tag} is active in this repository "
@@ -63,21 +61,11 @@ def brief_status(root: str) -> str:
 
 
 def main(stdin=None) -> int:
-    try:
-        event = json.loads((stdin or sys.stdin).read())
-        if not isinstance(event, dict):
-            raise ValueError(f"expected a JSON object, got {type(event).__name__}")
+    def answer(event: dict) -> dict | None:
         text = context(event)
-    except AutoresearchError as exc:  # session.json cannot be read
-        print(f"autoresearch start hook: {exc}", file=sys.stderr)
-        return 0
-    except Exception as exc:  # never disturb the start of a session because of this hook
-        print(f"autoresearch start hook: ignored ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return 0
-    if text:
-        print(json.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart",
-                                                 "additionalContext": text}}))
-    return 0
+        return text and {"hookSpecificOutput": {"hookEventName": "SessionStart",
+                                                "additionalContext": text}}
+    return respond(stdin, "autoresearch start hook", answer)
 
 
 if __name__ == "__main__":

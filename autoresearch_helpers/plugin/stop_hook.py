@@ -28,8 +28,9 @@ blocks with no tool call in between, CLAUDE_CODE_STOP_HOOK_BLOCK_CAP), above our
 
 No session, a stopped or finished one, none under way, another branch, a turn of
 `autoresearch loop` (it holds the session lock as "loop", and starts the next turn itself)
-or a cwd outside a repository: the turn ends (nothing printed). A session.json that cannot be read: one line on stderr, the
-turn ends. The hook never fails: exit 0. Standard library only.
+or a cwd outside a repository: the turn ends (nothing printed). A session.json that cannot
+be read: one line on stderr, the turn ends. The hook never fails: exit 0 (hook.respond).
+Standard library only.
 """
 
 from __future__ import annotations
@@ -42,8 +43,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from autoresearch_helpers import paths  # noqa: E402
-from autoresearch_helpers.errors import AutoresearchError  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session, driven_by_loop  # noqa: E402
+from autoresearch_helpers.plugin.hook import active_session, driven_by_loop, respond  # noqa: E402
 from autoresearch_helpers.store import sessions  # noqa: E402
 from autoresearch_helpers.vocab import fmt_counts, fmt_value  # noqa: E402
 
@@ -119,21 +119,7 @@ def _remove(path: str) -> None:
 
 
 def main(stdin=None) -> int:
-    try:
-        event = json.loads((stdin or sys.stdin).read())
-        if not isinstance(event, dict):
-            raise ValueError(f"expected a JSON object, got {type(event).__name__}")
-        output = decide(event)
-    except AutoresearchError as exc:  # session.json cannot be read: let the turn end
-        print(f"autoresearch stop hook: {exc}; the turn may end", file=sys.stderr)
-        return 0
-    except Exception as exc:  # never keep the agent going because of a bug of this hook
-        print(f"autoresearch stop hook: ignored ({type(exc).__name__}: {exc}); the turn may end",
-              file=sys.stderr)
-        return 0
-    if output:
-        print(json.dumps(output))
-    return 0
+    return respond(stdin, "autoresearch stop hook", decide, "; the turn may end")
 
 
 if __name__ == "__main__":
