@@ -80,6 +80,17 @@ def driven_by_loop(root: str) -> bool:
     return held is not None and held.verb == "loop"
 
 
+def conversation_loop(event: dict):
+    """(root, state) of the loop a conversation in the event's cwd is the researcher of:
+    an active session on its branch, not driven by `autoresearch loop`; else None."""
+    cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
+    root = paths.repo_root_or_none(cwd)
+    state = active_session(root) if root is not None else None
+    if state is None or driven_by_loop(root):
+        return None
+    return root, state
+
+
 def decide(event: dict) -> str | None:
     """The reason to deny this tool call, or None to let it through."""
     path = edited_path(event)

@@ -29,8 +29,7 @@ import sys
 if __name__ == "__main__":  # run as a file: import the package of this plugin copy
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from autoresearch_helpers import paths  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session, driven_by_loop, respond  # noqa: E402
+from autoresearch_helpers.plugin.hook import conversation_loop, respond  # noqa: E402
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
 HEADING = ("autoresearch: the experiment loop of session {tag} is active in this repository "
@@ -43,11 +42,10 @@ HEADING = ("autoresearch: the experiment loop of session {tag} is active in this
 
 def context(event: dict) -> str | None:
     """The text to add to the agent's context, or None when no loop is running here."""
-    cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
-    root = paths.repo_root_or_none(cwd)
-    state = active_session(root) if root is not None else None
-    if state is None or driven_by_loop(root):
+    found = conversation_loop(event)
+    if found is None:
         return None  # no loop here, or a turn of `autoresearch loop`: its prompt says it all
+    root, state = found
     return HEADING.format(tag=state.tag, branch=state.branch) + "\n" + brief_status(root)
 
 

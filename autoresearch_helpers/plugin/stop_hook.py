@@ -43,7 +43,7 @@ if __name__ == "__main__":  # run as a file: import the package of this plugin c
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from autoresearch_helpers import paths  # noqa: E402
-from autoresearch_helpers.plugin.hook import active_session, driven_by_loop, respond  # noqa: E402
+from autoresearch_helpers.plugin.hook import conversation_loop, respond  # noqa: E402
 from autoresearch_helpers.store import sessions  # noqa: E402
 from autoresearch_helpers.vocab import fmt_counts, fmt_value  # noqa: E402
 
@@ -58,15 +58,10 @@ REASON = ("autoresearch: the experiment loop is running; do not stop to ask whet
 
 def decide(event: dict) -> dict | None:
     """The hook's output: a block, a message when the cap lets the turn end, or None."""
-    cwd = event.get("cwd") if isinstance(event.get("cwd"), str) else os.getcwd()
-    root = paths.repo_root_or_none(cwd)
-    if root is None:
-        return None
-    state = active_session(root)
-    if state is None or sessions.fresh(state):
+    found = conversation_loop(event)  # None in a turn of `autoresearch loop`: it goes on itself
+    if found is None or sessions.fresh(found[1]):
         return None  # no loop here, or none under way yet: `/autoresearch setup` ends so
-    if driven_by_loop(root):
-        return None  # a turn of `autoresearch loop --agent claude`: the loop goes on itself
+    root, state = found
     count = os.path.join(paths.state_dir(root), COUNT_FILE)
     mark = {"tag": state.tag, "experiments": state.experiments}
     blocks = _blocks(count, mark) if event.get("stop_hook_active") is True else 0
