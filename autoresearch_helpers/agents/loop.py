@@ -92,6 +92,8 @@ def _turns(root, agent: Agent, limits: Limits, first: State, summary: LoopSummar
             outcome = _experiment(root, reply)
         except KeyboardInterrupt:  # the engine logged the interrupted experiment
             outcome = None
+            progress.line(f"#{load_active(root).experiments} crash   interrupted    "
+                          "· the experiment was interrupted (Ctrl+C); logged")
         _count(summary, first, load_active(root))
         if outcome is not None:
             streak[:] = [*streak, outcome] if outcome.status == CRASH else []

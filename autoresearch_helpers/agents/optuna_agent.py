@@ -49,6 +49,14 @@ class OptunaAgent:
         self._trial = None
         self._space: dict[str, dict] = {}
 
+    def check(self, target: str) -> None:
+        """Refuse a target file with nothing to tune (or a bad marker) before any setup:
+        the error constants.find gives."""
+        path = os.path.join(self.root, target)
+        if os.path.isfile(path):  # a missing one is setup's to report
+            with open(path, encoding="utf-8") as handle:
+                constants.find(handle.read(), target)
+
     # -- the Agent protocol -------------------------------------------------------------
 
     def act(self, turn: Turn) -> Reply:

@@ -14,8 +14,9 @@ def result_line(o: Outcome) -> str:
     the value)."""
     state = o.state
     what = f"{o.error}" if o.status == CRASH else fmt_value(o.value)
+    why = f" · {o.reason}" if o.status != CRASH and o.reason else ""
     line = (f"#{o.number} {o.status:<7} {what:<14} best {fmt_value(state.champion.value)}"
-            f" · {o.description}")
+            f"{why} · {o.description}")
     if o.status == CRASH and o.detail:
         line += f" · {o.detail[:160]}"
     if o.saved:

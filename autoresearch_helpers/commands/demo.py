@@ -1,7 +1,7 @@
 """`autoresearch demo [DIR]`: the whole loop in under a minute, with no LLM and no network.
 
-It copies a bundled example into DIR (a new temporary folder by default), then runs the
-verbs a user would, each as this CLI in a child process: ``new``, ``loop --agent optuna
+It copies a bundled example into DIR (a new temporary folder by default, as ``new`` does),
+then runs the verbs a user would, each as this CLI in a child process: ``loop --agent optuna
 --max-experiments N`` (which sets up the session, baseline included, and shows the live
 progress line on a terminal), ``results`` and ``report --html``; last it names the files
 to look at. The Optuna agent is seeded (AUTORESEARCH_OPTUNA_SEED, 0 unless set), so a demo
@@ -22,6 +22,7 @@ from autoresearch_helpers.errors import UsageError
 from autoresearch_helpers.vocab import inert
 
 ITERATIONS = 15
+REPORT = ".autoresearch/report.html"  # beside the session's state: git ignores it there
 
 
 def add_arguments(parser) -> None:
@@ -49,18 +50,18 @@ def run(args) -> int:
     examples.check_name(args.example)
     folder = (Path(args.dir).expanduser().absolute() if args.dir
               else Path(tempfile.mkdtemp(prefix="autoresearch-demo-")))
+    examples.create(args.example, folder)  # a folder in use is refused: nothing written
     print(inert(f"autoresearch demo: the {args.example} example in {folder}, "
                 f"{args.iterations} experiments of the optuna agent (no LLM)"))
-    steps = (("new", str(folder), "-e", args.example),
-             ("loop", "--agent", "optuna", "--max-experiments", str(args.iterations)),
+    steps = (("loop", "--agent", "optuna", "--max-experiments", str(args.iterations)),
              ("results", "--last", str(args.iterations + 1)),
-             ("report", "--html", "report.html"))
+             ("report", "--html", REPORT))
     for step in steps:
-        code = _verb(folder.parent if step[0] == "new" else folder, *step)
+        code = _verb(folder, *step)
         if code != 0:
             return code
     print()
-    print(inert(f"report:  {folder / 'report.html'}"))
+    print(inert(f"report:  {folder / REPORT}"))
     print(inert(f"logs:    {paths.tsv_path(folder)}, {paths.jsonl_path(folder)}"))
     print(inert(f"more:    cd {folder} && autoresearch loop --agent optuna  (it resumes), "
                 "or /autoresearch in Claude Code"))

@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 from autoresearch_helpers import paths
 from autoresearch_helpers.agents.base import Limits
 from autoresearch_helpers.agents.loop import run_loop, summary_line
 from autoresearch_helpers.agents.registry import make_agent
+from autoresearch_helpers.config.load import load_config
 from autoresearch_helpers.errors import UsageError
+from autoresearch_helpers.store import session
 
 
 def _positive(kind):
@@ -47,12 +50,25 @@ def add_arguments(parser) -> None:
                              "reports it: claude does)")
 
 
+def _target(root, given: str | None) -> str:
+    """The file the session edits: the one given, the session's, else the configured one."""
+    if given:
+        return given
+    state = session.load(root)
+    if state is not None and state.config:
+        return state.config["values"]["target_file"]
+    return load_config(Path(root))["target_file"]
+
+
 def run(args) -> int:
     root = paths.find_root()
     agent = make_agent(args.agent, root, args)  # a bad --agent is refused before setup
     if args.budget_usd is not None and not getattr(agent, "reports_cost", False):
         raise UsageError(f"--budget-usd counts what the agent's turns cost, and the agent "
                          f"'{args.agent}' does not say (the claude preset does)")
+    check = getattr(agent, "check", None)  # an agent that can refuse the target now
+    if check is not None:
+        check(_target(root, args.target))
     setup = [sys.executable, "-m", "autoresearch_helpers", "setup"]
     setup += ["--tag", args.tag] if args.tag else []
     setup += [args.target] if args.target else []

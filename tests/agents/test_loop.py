@@ -277,3 +277,15 @@ def test_on_a_terminal_a_live_line_shows_the_progress(make_repo, tmp_path):
     text = seen.decode("utf-8", "replace")
     assert "experiment 1 of 2" in text and "elapsed" in text, text
     assert "#2 keep" in text and "best 3" in text
+
+
+def test_optuna_refuses_a_target_with_nothing_to_tune_before_setup(make_repo, cli):
+    repo = make_repo({"target.py": "print('score:', 5)\n", "CLAUDE.md":
+                      "## autoresearch\n- target_file: target.py\n"
+                      "- run_command: python3 target.py\n- metric_name: score\n"})
+    before = git(repo, "branch", "--list")
+    result = cli(repo, "loop", "--agent", "optuna", "--max-experiments", "2")
+    assert result.code == 1, result
+    assert result.err.startswith("autoresearch loop: error: target.py: no numeric constant")
+    assert git(repo, "branch", "--list") == before  # no session branch was made
+    assert not (repo / ".autoresearch").exists() and not (repo / "results.tsv").exists()

@@ -24,8 +24,11 @@ def test_demo_runs_the_loop_and_says_where_everything_is(tmp_path, cli):
     assert "loop stopped: --max-experiments 15 reached" in result.out
     baseline, best = _baseline_and_best(result.out)
     assert best < baseline * 0.8  # the optuna agent improved the example's metric
-    assert f"report:  {folder / 'report.html'}" in result.out
-    assert (folder / "report.html").read_text().startswith("<!DOCTYPE html>")
+    report = folder / ".autoresearch" / "report.html"
+    assert f"report:  {report}" in result.out
+    assert report.read_text().startswith("<!DOCTYPE html>")
+    assert git(folder, "status", "--porcelain") == ""  # the demo leaves no stray file
+    assert "autoresearch setup" not in result.out  # new's next steps: the demo does them
     events = [json.loads(line) for line in
               (folder / ".claude/logs/autoresearch.jsonl").read_text().splitlines()]
     done = [e["details"] for e in events if e["action"] == "experiment_done"]
@@ -49,10 +52,11 @@ def test_demo_without_a_folder_uses_a_new_temporary_one(tmp_path, cli):
     assert result.code == 0, result
     report = Path(re.search(r"report:  (\S+)", result.out).group(1))
     try:
-        assert report.parent.name.startswith("autoresearch-demo-") and report.exists()
+        made = report.parents[1]
+        assert made.name.startswith("autoresearch-demo-") and report.exists()
         assert not any(tmp_path.iterdir())  # nothing written where it was called
     finally:
-        shutil.rmtree(report.parent)
+        shutil.rmtree(report.parents[1])
 
 
 def test_demo_refuses_a_folder_in_use_and_leaves_it_alone(tmp_path, cli):
@@ -60,7 +64,7 @@ def test_demo_refuses_a_folder_in_use_and_leaves_it_alone(tmp_path, cli):
     (tmp_path / "mine" / "notes.txt").write_text("keep me\n")
     result = cli(tmp_path, "demo", "mine")
     assert result.code == 1, result
-    assert "is not empty" in result.err
+    assert result.err.startswith("autoresearch demo: error: ") and "is not empty" in result.err
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me\n"
 
