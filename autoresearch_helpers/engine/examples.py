@@ -34,7 +34,7 @@ def check_name(name: str) -> None:
     known = names()
     if name in known:
         return
-    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.7)
     hint = f"did you mean '{close[0]}'? " if close else ""
     raise AutoresearchError(f"no example named {name!r}: {hint}(the examples: "
                             f"{', '.join(known)}; 'autoresearch new --list' describes them)")

@@ -88,3 +88,9 @@ def test_the_commit_is_yours_and_without_an_identity_the_tools(tmp_path, cli):
     assert made.code == 0, made
     assert git(tmp_path / "b", "log", "--format=%an <%ae>") == \
         "autoresearch <autoresearch@localhost>"
+
+
+def test_an_unknown_example_far_from_any_is_not_given_a_guess(tmp_path, cli):
+    result = cli(tmp_path, "new", "x", "-e", "nope")
+    assert result.code == 1 and "did you mean" not in result.err, result
+    assert "the examples: compress, ml, speed" in result.err
