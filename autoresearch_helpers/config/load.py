@@ -209,8 +209,9 @@ def _require(values, sources, detection, no_match) -> None:
                    for k in keys) + "\n"
     raise ConfigError(
         f"the {detection.type} adapter found no {' and no '.join(missing)}{why}{tell}",
-        source="CLAUDE.md", key=missing[0],
-        example=example_line("claude_md", missing[0], KEYS[missing[0]].example))
+        source="CLAUDE.md", key=missing[0],  # the section above is the example, if shown
+        example=(example_line("claude_md", missing[0], KEYS[missing[0]].example)
+                 if missing == ["target_file"] else None))
 
 
 def _check_repeats(values, sources, winners) -> None:
