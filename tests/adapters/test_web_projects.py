@@ -120,6 +120,7 @@ def test_server_without_build_script_stops_setup_before_the_branch(project_repo,
     assert "no build script" in result.err
     assert "run_command" in result.err and "metric_name" in result.err
     assert "node bench.js" in result.err  # an example of what to configure
+    assert "python" not in result.err  # nor an example from another kind of project
     assert (git(repo, "branch", "--list"), git(repo, "rev-parse", "HEAD")) == before
     assert git(repo, "status", "--porcelain", "--ignored") == ""
     assert not (repo / ".autoresearch").exists() and not (repo / "results.tsv").exists()
