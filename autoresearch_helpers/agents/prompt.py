@@ -34,9 +34,13 @@ def build(root, state: State, last: list[str]) -> str:
     parts += [
         "",
         "--- the rules of this turn ---",
-        f"- Edit only these files: {editable}. Every other file is read-only; reading is fine.",
-        "- One idea per turn: a small, focused change. Build on the best version, which is "
-        "the one in the working tree now.",
+        f"- Edit only these files: {editable}. Every other file is read-only; reading is "
+        "fine, but for the hidden files the session lists: never read those.",
+        "- One idea per turn: a small, focused change, not tried yet (every idea so far is a "
+        "row of results.tsv). Build on the best version, which is the one in the working "
+        "tree now.",
+        "- Never special-case the benchmark: no reading its data at run time, no hard-coded "
+        "answers, no detecting the harness.",
         "- Do not run the experiment, and do not run git: the loop commits, measures and "
         "keeps or reverts your change after you finish.",
         "- Finish with one line: DESCRIPTION: <what this change tries, in a few words>",

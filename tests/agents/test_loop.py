@@ -289,3 +289,14 @@ def test_optuna_refuses_a_target_with_nothing_to_tune_before_setup(make_repo, cl
     assert result.err.startswith("autoresearch loop: error: target.py: no numeric constant")
     assert git(repo, "branch", "--list") == before  # no session branch was made
     assert not (repo / ".autoresearch").exists() and not (repo / "results.tsv").exists()
+
+
+def test_the_prompt_names_the_hidden_files_and_the_rules(make_repo, tmp_path):
+    repo = make_repo(project("- hidden_files: data.txt\n"))
+    seen = tmp_path / "prompt.txt"
+    cmd = agent(tmp_path, f"import sys\nopen({str(seen)!r}, 'w').write(sys.stdin.read())\n")
+    r = loop(repo, tmp_path, "--agent", cmd, "--max-experiments", "1")
+    assert r.returncode == 0, r
+    text = seen.read_text()
+    assert "data.txt" in text and "never read those" in text
+    assert "results.tsv" in text and "Never special-case the benchmark" in text
