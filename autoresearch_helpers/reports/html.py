@@ -112,7 +112,7 @@ def _cards(info: dict) -> str:
               f"{counts.get('keep', 0)} / {counts.get('discard', 0)} / {counts.get('crash', 0)}"),
         _card("baseline", fmt(info["baseline"])),
         _card("best", fmt(info["best"]), best_note),
-        _card("improvement", change, cls="good" if better else ""),
+        _card("change", change, cls="good" if better else ""),  # signed, as results says
         _card("tag", info.get("tag") or "—"),
         _card("metric", info["metric"], direction),
     ]

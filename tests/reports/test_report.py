@@ -98,7 +98,7 @@ def test_report_writes_one_file_and_says_where(cli, tmp_path):
     assert page.cards == {
         "experiments": ["4"], "keep / discard / crash": ["2 / 1 / 1"], "baseline": ["1"],
         "best": ["0.95", "commit " + page.cards["best"][1].split()[-1]],
-        "improvement": ["-0.05 (-5.00%)"], "tag": ["mar17"],
+        "change": ["-0.05 (-5.00%)"], "tag": ["mar17"],
         "metric": ["val_bpb", "lower is better"],
     }
 
@@ -165,7 +165,7 @@ def test_results_tsv_alone_is_enough_and_crashes_stay_null(cli, make_repo):
                   metric="accuracy", jsonl=False)
     page = Page(report(cli, repo)[0])  # the direction comes from the config
     assert page.cards["metric"] == ["accuracy", "higher is better"]
-    assert page.cards["improvement"] == ["+5 (+6.25%)"]
+    assert page.cards["change"] == ["+5 (+6.25%)"]
     data = json.loads(page.scripts[0])
     assert [e["value"] for e in data["experiments"]] == [80.0, 85.0, None, 84.0]
     assert [e["best"] for e in data["experiments"]] == [80.0, 85.0, 85.0, 85.0]
