@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not argv[0].startswith("-") and argv[0] not in VERBS:
         top.error(unknown_verb(argv[0]))  # exits 2
+    if argv[0].startswith("-") and argv[0] not in ("-h", "--help", "-V", "--version"):
+        top.error(f"unknown option '{inert(argv[0])}': a verb comes first, its options "
+                  "after it (autoresearch VERB --help)")  # exits 2
     given = top.parse_args(argv[:1])  # exits 2 on an unknown verb, 0 on --help/--version
     module = importlib.import_module(f"autoresearch_helpers.commands.{given.verb}")
     parser = argparse.ArgumentParser(prog=f"autoresearch {given.verb}",

@@ -21,3 +21,12 @@ def test_a_mistyped_verb(tmp_path, cli, typed, hint):
     assert result.err == ("usage: autoresearch [-h] [-V] VERB [options]\n"
                           f"autoresearch: error: unknown verb '{typed}'{hint} (the verbs: "
                           f"{VERBS})\n")
+
+
+def test_an_option_before_any_verb_is_named(tmp_path, cli):
+    result = cli(tmp_path, "--frobnicate")
+    assert result.code == 2, result
+    assert result.err.splitlines()[-1] == (
+        "autoresearch: error: unknown option '--frobnicate': a verb comes first, its "
+        "options after it (autoresearch VERB --help)")
+    assert cli(tmp_path, "--version").code == 0
