@@ -29,8 +29,14 @@ ARTIFACT_SIZE = "artifact_size"  # the size of a build artifact (file or folder)
 WALL_TIME = "wall_time"  # the wall time of run_command, measured by the helper
 MEASURES = (PRINTED, ARTIFACT_SIZE, WALL_TIME)
 SIZES = ("raw", "gzip", "brotli")  # how a size metric counts bytes (the `size` key)
-_UNIT_BYTES = {"KB": "1000 bytes", "MB": "1,000,000 bytes", "GB": "10^9 bytes",
-               "KIB": "1024 bytes", "MIB": "1,048,576 bytes", "GIB": "2^30 bytes"}
+# a size metric's units: decimal unless binary is asked for (KiB); KB is 1000 bytes
+SIZE_UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3,
+              "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
+
+
+def size_unit(name: str | None) -> str | None:
+    """The unit ``name`` spells, in SIZE_UNITS' spelling (``kb`` -> ``KB``); None if none."""
+    return {u.upper(): u for u in SIZE_UNITS}.get((name or "").upper())
 
 
 def size_words(artifact: str, size: str | None, unit: str | None) -> str:
@@ -38,8 +44,9 @@ def size_words(artifact: str, size: str | None, unit: str | None) -> str:
     unit = unit or "KB"
     what = (f"the JS and CSS {artifact} loads on first view"
             if artifact.lower().endswith((".html", ".htm")) else artifact)
-    per = _UNIT_BYTES.get(unit.upper())
-    return f"{size or 'raw'} size of {what}, in {unit}" + (f" ({per})" if per else "")
+    per = SIZE_UNITS.get(size_unit(unit) or "", 1)
+    bytes_ = f" ({per if per < 10_000 else f'{per:,}'} bytes)" if per > 1 else ""
+    return f"{size or 'raw'} size of {what}, in {unit}{bytes_}"
 
 # What a terminal would act on rather than show: C0 controls, DEL, C1 controls, the bidi
 # embeddings, overrides, isolates and marks, and the Unicode line and paragraph separators.

@@ -17,18 +17,17 @@ from autoresearch_helpers import paths
 from autoresearch_helpers.config.keys import KEYS
 from autoresearch_helpers.config.sources import example_line
 from autoresearch_helpers.errors import ConfigError, shown
-from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED
+from autoresearch_helpers.vocab import ARTIFACT_SIZE, PRINTED, size_unit
 
 DEFAULT = "default"
 # the unit a metric's name ends with: bundle_kb, apk_mb, dist_kib, page_bytes
-_NAME_UNIT = re.compile(r"[_\-.](b|bytes|kb|mb|gb|kib|mib|gib)\Z", re.IGNORECASE)
-_UNIT_SPELLING = {"b": "B", "bytes": "B", "kb": "KB", "mb": "MB", "gb": "GB", "kib": "KiB",
-                  "mib": "MiB", "gib": "GiB"}
+_NAME_UNIT = re.compile(r"[_\-.](\w+)\Z")
 
 
 def unit_of(metric_name: str) -> str:
     match = _NAME_UNIT.search(metric_name or "")
-    return _UNIT_SPELLING[match.group(1).lower()] if match else "KB"
+    word = match.group(1) if match else ""
+    return size_unit("B" if word.lower() == "bytes" else word) or "KB"
 
 
 def settle(values: dict, sources: dict, winners: dict, detection) -> tuple[str, str | None]:

@@ -184,7 +184,7 @@ def parse_command(cmd: str, cwd, timeout: float = PARSE_TIMEOUT) -> float:
 
 def artifact_size(root, pattern: str, unit: str, size: str = "raw") -> float:
     """Size of ``root/pattern`` (a file, a folder, a glob's matches, or the first view of
-    an .html page) in ``unit`` (KB, MB…: sizes.UNITS), counted ``size`` (engine/sizes.py)."""
+    an .html page) in ``unit`` (KB, MB…: vocab.SIZE_UNITS), counted ``size`` (engine/sizes.py)."""
     return sizes.measure(root, pattern, unit, size).value
 
 

@@ -34,7 +34,7 @@ from autoresearch_helpers.engine.groups import (
     set_subreaper)
 from autoresearch_helpers.errors import AutoresearchError
 
-GB = 1000**3  # memory_gb is in GB of 10^9 bytes, as sizes are (engine/sizes.py UNITS)
+GB = 1000**3  # memory_gb is in GB of 10^9 bytes, as sizes are (vocab.SIZE_UNITS)
 POLL_FIRST, POLL_MAX = 0.005, 0.2  # seconds between memory samples, growing to POLL_MAX
 FORWARDED = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 

@@ -24,10 +24,8 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from autoresearch_helpers.errors import MetricError
-from autoresearch_helpers.vocab import SIZES
+from autoresearch_helpers.vocab import SIZE_UNITS, SIZES, size_unit
 
-UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3,
-         "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 _SCRIPT_TYPES = ("", "module", "text/javascript", "application/javascript")
 
@@ -51,9 +49,10 @@ def kb(n: int) -> float:
 
 
 def unit_factor(unit: str | None) -> int:
-    factor = {k.upper(): v for k, v in UNITS.items()}.get((unit or "KB").upper())
-    if factor is None:
-        raise ValueError(f"unknown size unit {unit!r}; use one of {', '.join(UNITS)}")
+    spelled = size_unit(unit or "KB")
+    if spelled is None:
+        raise ValueError(f"unknown size unit {unit!r}; use one of {', '.join(SIZE_UNITS)}")
+    factor = SIZE_UNITS[spelled]
     return factor
 
 
