@@ -92,8 +92,7 @@ def _turns(root, agent: Agent, limits: Limits, first: State, summary: LoopSummar
             outcome = _experiment(root, reply)
         except KeyboardInterrupt:  # the engine logged the interrupted experiment
             outcome = None
-            progress.line(f"#{load_active(root).experiments} crash   interrupted    "
-                          "· the experiment was interrupted (Ctrl+C); logged")
+            progress.result(_interrupted(load_active(root)))
         _count(summary, first, load_active(root))
         if outcome is not None:
             streak[:] = [*streak, outcome] if outcome.status == CRASH else []
@@ -123,6 +122,14 @@ def _experiment(root, reply: Reply) -> Outcome | None:
         return record_no_run(root, description, "agent_no_change",
                              "the agent changed none of the editable files")
     return run_experiment(root, description)
+
+
+def _interrupted(state: State) -> Outcome:
+    """The experiment a Ctrl+C cut short, as the engine logged it (its last result)."""
+    last = state.recent[-1] if state.recent else {}
+    return Outcome(number=state.experiments, status=CRASH,
+                   description=last.get("description", ""), error="interrupted",
+                   detail="the experiment was interrupted (Ctrl+C)", state=state)
 
 
 def _count(summary: LoopSummary, first, state) -> None:

@@ -166,7 +166,7 @@ def _interrupt(repo: Path, tmp_path: Path, code: str) -> subprocess.Popen:
     wait_until(lambda: (tmp_path / "ready").exists() or proc.poll() is not None, "ready")
     time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
+    proc.out = proc.communicate(timeout=60)[0]
     return proc
 
 
@@ -192,6 +192,8 @@ def test_ctrl_c_during_the_experiment_logs_it_once_and_exits_130(make_repo, tmp_
     assert [(e["details"]["experiment"], e["details"]["status"]) for e in events] == [
         (0, "keep"), (1, "crash")]
     assert events[-1]["details"]["error"] == "interrupted"
+    shown = [line for line in proc.out.splitlines() if line.startswith("#1 ")]
+    assert len(shown) == 1 and shown[0].startswith("#1 crash   interrupted"), proc.out
     assert branch_log(repo) == ["initial"]
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
 
