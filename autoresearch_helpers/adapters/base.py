@@ -24,9 +24,9 @@ class Detection:
     type: str
     evidence: list[str]  # repository-relative paths that decided it
     target_file: str | None
-    run_command: str
-    metric_name: str
-    metric_direction: str  # LOWER or HIGHER
+    run_command: str | None
+    metric_name: str | None  # None: no experiment proposed (a Node project without a build)
+    metric_direction: str | None  # LOWER or HIGHER (None when no metric is proposed)
     measure: str = PRINTED  # PRINTED, ARTIFACT_SIZE or WALL_TIME
     artifact: str | None = None  # for ARTIFACT_SIZE: a repo-relative path or glob
     unit: str | None = None  # ARTIFACT_SIZE: "KB" (1000 bytes), "MB", "KiB" (1024)…; WALL_TIME: "s"
